@@ -1,0 +1,1 @@
+"""Users, addresses, login and signup (social login, identity verification and grades later)."""

@@ -1,0 +1,3 @@
+"""Account API URLs (completed in this change)."""
+
+urlpatterns: list = []

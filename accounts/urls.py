@@ -1,0 +1,4 @@
+"""My page URLs (completed in this change)."""
+
+app_name = "accounts"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Categories, products, options and variants, stock, product media, search."""

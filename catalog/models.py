@@ -1,0 +1,1 @@
+"""Models of catalog: added by its issue."""

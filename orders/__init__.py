@@ -1,0 +1,1 @@
+"""Cart, checkout, orders, fulfilment, cancellation, returns, purchase confirmation."""

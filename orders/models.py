@@ -1,0 +1,1 @@
+"""Models of orders: added by its issue."""

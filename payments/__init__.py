@@ -1,0 +1,1 @@
+"""Payment intents and their ledger, providers, emulators, webhooks, reconciliation."""

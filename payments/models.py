@@ -1,0 +1,1 @@
+"""Models of payments: added by its issue."""

@@ -1,0 +1,1 @@
+"""Coupons, discounts and points (적립금)."""

@@ -1,0 +1,9 @@
+"""The promotions app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PromotionsConfig(AppConfig):
+    name = "promotions"
+    verbose_name = _("Promotions")

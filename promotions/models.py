@@ -1,0 +1,1 @@
+"""Models of promotions: added by its issue."""

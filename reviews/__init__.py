@@ -1,0 +1,1 @@
+"""Product reviews with photos and product Q&A."""

@@ -1,0 +1,1 @@
+"""Models of reviews: added by its issue."""

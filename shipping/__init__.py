@@ -1,0 +1,1 @@
+"""Shipping fee policies per vendor and shipping quotes."""

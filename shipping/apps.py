@@ -1,0 +1,9 @@
+"""The shipping app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ShippingConfig(AppConfig):
+    name = "shipping"
+    verbose_name = _("Shipping")

@@ -1,0 +1,1 @@
+"""Models of shipping: added by its issue."""

@@ -1,0 +1,195 @@
+"""The audit log in the admin, and the base class that records every staff edit in it.
+
+Every ``ModelAdmin`` of the shop inherits ``AuditedModelAdmin``: adding, changing and
+deleting through the admin publishes an event with the changed fields' old and new
+values, and an object's "History" link opens its entries in the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.db import models, transaction
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from shop import audit
+from shop.events import AdminObjectAdded, AdminObjectChanged, AdminObjectDeleted, publish
+from shop.models import AuditEvent, ListenerRun
+
+admin.site.site_header = _("Shop administration")
+admin.site.site_title = _("Shop admin")
+admin.site.index_title = _("Dashboard")
+
+
+def history_url(obj: models.Model) -> str:
+    """Return the admin URL listing the audit entries about ``obj``."""
+    query = urlencode({"subject_type": obj._meta.label, "subject_id": obj.pk})
+    return f"{reverse('admin:shop_auditevent_changelist')}?{query}"
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose adds, changes and deletions are audit events."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            record_form_save(obj, form, change=change)
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: Any, change: bool
+    ) -> None:
+        with transaction.atomic():
+            # Deleting clears the instances' ids, so record deletions before saving.
+            for deleted_form in formset.deleted_forms:
+                if deleted_form.instance.pk is not None:
+                    record_delete(deleted_form.instance)
+            super().save_formset(request, form, formset, change)
+            record_formset_save(formset)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            record_delete(obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                record_delete(obj)
+            super().delete_queryset(request, queryset)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            return super().history_view(request, object_id, extra_context)
+        return HttpResponseRedirect(history_url(obj))
+
+
+def record_form_save(obj: models.Model, form: ModelForm, *, change: bool) -> None:
+    """Publish the add or change of ``obj`` made through ``form``, with old and new values."""
+    fields = [name for name in form.changed_data if name in form.cleaned_data]
+    before = {name: form.initial.get(name) for name in fields} if change else {}
+    after = {name: form.cleaned_data[name] for name in fields}
+    diff = audit.changes(before, after)
+    if change and not diff:
+        return
+    event_class = AdminObjectChanged if change else AdminObjectAdded
+    publish(
+        event_class(
+            model=obj._meta.label, object_id=str(obj.pk), object_repr=str(obj)[:200], changes=diff
+        ),
+        subject=obj,
+    )
+
+
+def record_formset_save(formset: BaseInlineFormSet) -> None:
+    """Publish the inline rows a formset added or changed (deletions are recorded before)."""
+    added = {obj.pk for obj in formset.new_objects}
+    changed = {obj.pk for obj, _fields in formset.changed_objects}
+    for form in formset.forms:
+        pk = form.instance.pk
+        if pk in added or pk in changed:
+            record_form_save(form.instance, form, change=pk in changed)
+
+
+def record_delete(obj: models.Model) -> None:
+    publish(
+        AdminObjectDeleted(
+            model=obj._meta.label, object_id=str(obj.pk), object_repr=str(obj)[:200]
+        ),
+        subject=obj,
+    )
+
+
+class ListenerRunInline(admin.TabularInline):
+    model = ListenerRun
+    extra = 0
+    can_delete = False
+    fields = ["listener", "attempts", "succeeded_at", "last_error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the application never edits or deletes audit rows."""
+
+    list_display = [
+        "created_at",
+        "event_type",
+        "actor_display",
+        "subject_display",
+        "ip_address",
+        "delivery_status",
+    ]
+    list_filter = ["actor_kind", "delivery_status", "event_type", "subject_type"]
+    search_fields = [
+        "event_type",
+        "actor_label",
+        "subject_type",
+        "subject_id",
+        "subject_label",
+        "request_id",
+        "=ip_address",
+    ]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    show_full_result_count = False  # counting a large log on every page is slow
+    inlines = [ListenerRunInline]
+    fields = [
+        "event_type",
+        "created_at",
+        "actor_kind",
+        "actor_label",
+        "actor_id",
+        "actor_vendor_id",
+        "ip_address",
+        "request_id",
+        "subject_type",
+        "subject_id",
+        "subject_label",
+        "payload_pretty",
+        "delivery_status",
+        "delivery_attempts",
+        "delivered_at",
+        "last_delivery_error",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("actor"), ordering="actor_label")
+    def actor_display(self, obj: AuditEvent) -> str:
+        return (
+            f"{obj.get_actor_kind_display()}: {obj.actor_label}"
+            if obj.actor_label
+            else obj.get_actor_kind_display()
+        )
+
+    @admin.display(description=_("subject"))
+    def subject_display(self, obj: AuditEvent) -> str:
+        if not obj.subject_type:
+            return "-"
+        return f"{obj.subject_type} #{obj.subject_id} {obj.subject_label}".strip()
+
+    @admin.display(description=_("payload"))
+    def payload_pretty(self, obj: AuditEvent) -> str:
+        text = json.dumps(obj.payload, ensure_ascii=False, indent=2, sort_keys=True)
+        return format_html("<pre style='white-space:pre-wrap'>{}</pre>", text)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

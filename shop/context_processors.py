@@ -1,0 +1,8 @@
+"""Values every storefront template can use."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def shop(request: HttpRequest) -> dict[str, object]:
+    return {"SHOP_SANDBOX": settings.SHOP_SANDBOX, "SITE_URL": settings.SITE_URL}

@@ -1,0 +1,1 @@
+"""Settings modules: ``base`` holds every setting; ``local``, ``test`` and ``production`` adjust it."""

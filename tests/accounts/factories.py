@@ -1,0 +1,33 @@
+"""Factories for users and addresses."""
+
+import factory
+
+from accounts.models import Address, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    name = factory.Sequence(lambda n: f"사용자{n}")
+    phone = "010-1234-5678"
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    user = factory.SubFactory(UserFactory)
+    recipient = "홍길동"
+    phone = "010-9876-5432"
+    postcode = "06236"
+    road_address = "서울특별시 강남구 테헤란로 152"
+    detail_address = "12층"

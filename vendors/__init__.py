@@ -1,0 +1,1 @@
+"""Marketplace sellers: vendors, staff membership, commission, settlements, seller center."""

@@ -1,0 +1,1 @@
+"""Models of vendors: added by its issue."""
