@@ -97,3 +97,6 @@ class ListenerRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listener} for {self.event_id}"
+
+
+# --- Outgoing webhooks ----------------------------------------------------------------

@@ -22,3 +22,9 @@ def deliver_event(self, event_id: int) -> None:
 def redeliver_events() -> int:
     """Queue again the events whose delivery never happened (periodic)."""
     return outbox.redeliver_events()
+
+
+# --- Webhooks (shop.webhooks) --------------------------------------------------------
+
+
+# --- Alerts (shop.alerts) ------------------------------------------------------------
