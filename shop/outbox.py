@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from shop import webhooks
@@ -99,7 +100,7 @@ def _run_once(record: AuditEvent, path: str, step: Callable[[], Any]) -> str:
 
 
 def _record_attempt(record: AuditEvent, errors: list[str]) -> None:
-    fields: dict[str, Any] = {"delivery_attempts": record.delivery_attempts + 1}
+    fields: dict[str, Any] = {"delivery_attempts": F("delivery_attempts") + 1}
     if errors:
         fields["last_delivery_error"] = "\n".join(errors)[:4000]
     else:
