@@ -296,6 +296,21 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 
+# --- Storefront ---------------------------------------------------------------------
+SHOP_NAME = env("SHOP_NAME", default="")  # empty: the translated word "Shop"
+# The seller details Korean e-commerce law (전자상거래법 제10조) asks every storefront to show;
+# the footer lists each one, empty until the merchant fills it in.
+SHOP_BUSINESS_INFO = {
+    "company_name": env("SHOP_BUSINESS_NAME", default=""),
+    "representative": env("SHOP_BUSINESS_REPRESENTATIVE", default=""),
+    "registration_number": env("SHOP_BUSINESS_REGISTRATION_NUMBER", default=""),
+    "mail_order_number": env("SHOP_MAIL_ORDER_REPORT_NUMBER", default=""),
+    "address": env("SHOP_BUSINESS_ADDRESS", default=""),
+    "phone": env("SHOP_CUSTOMER_SERVICE_PHONE", default=""),
+    "email": env("SHOP_CUSTOMER_SERVICE_EMAIL", default=""),
+    "privacy_officer": env("SHOP_PRIVACY_OFFICER", default=""),
+}
+
 # --- Payments -----------------------------------------------------------------------------
 # Sandbox mode mounts the provider emulators and points the clients at them.
 SHOP_SANDBOX = env.bool("SHOP_SANDBOX", default=True)
