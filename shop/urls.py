@@ -12,11 +12,18 @@ api_v1 = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("seller/", include(("vendors.sellercenter_urls", "admin"), namespace="sellercenter")),
     path("accounts/", include("allauth.urls")),
     path("my/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("", views.home, name="home"),
 ]
+
+# Unknown URLs and crashes answer JSON under /api/ and a page elsewhere.
+handler404 = "shop.views.page_not_found"
+handler500 = "shop.views.server_error"
