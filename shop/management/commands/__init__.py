@@ -1,0 +1,1 @@
+"""Commands: ``demo`` loads the demo data of every app."""
