@@ -75,22 +75,26 @@ class DataExported(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SettlementEntryBooked(Event):
-    """A line entered a vendor's settlement ledger (sale, refund, commission, shipping...)."""
+class LedgerEntriesBooked(Event):
+    """Lines entered a vendor's settlement ledger for one cause (a sale, a refund...).
 
-    subject_model = "vendors.SettlementEntry"
-    subject_field = "entry_id"
+    ``amounts`` maps each entry kind to its signed amount as text; ``source`` is the
+    entries' source uuid.
+    """
 
-    entry_id: int
+    subject_model = "vendors.Vendor"
+    subject_field = "vendor_id"
+
     vendor_id: int
-    kind: str
-    amount: str
+    source: str
+    cause: str
+    amounts: dict[str, str]
     order_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class SettlementCreated(Event):
-    """A settlement run produced a vendor's statement for a period (in draft)."""
+class SettlementDrafted(Event):
+    """A settlement run created a vendor's draft statement or added late entries to it."""
 
     subject_model = "vendors.Settlement"
     subject_field = "settlement_id"
@@ -99,6 +103,8 @@ class SettlementCreated(Event):
     vendor_id: int
     period_start: str
     period_end: str
+    created: bool
+    entries_added: int
     payout: str
 
 

@@ -17,6 +17,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Answers JSON under /api/ and a page elsewhere.
+CSRF_FAILURE_VIEW = "shop.views.csrf_failure"
 SITE_URL = env("SHOP_SITE_URL", default="http://127.0.0.1:8000")
 SITE_ID = 1
 # How many reverse proxies in front of the app may append to X-Forwarded-For. With 0,
@@ -169,7 +171,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shop.tasks.prune_webhook_deliveries",
         "schedule": crontab(hour=4, minute=0),
     },
+    # Daily and idempotent: drafts the last complete week/month's statements and adds
+    # entries that arrived late while those statements are still drafts.
+    "run-settlements": {
+        "task": "vendors.tasks.run_due_settlements",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Vendors' settlement statements cover a week (Mon-Sun) or a calendar month.
+SETTLEMENT_PERIOD = env.str("SHOP_SETTLEMENT_PERIOD", default="monthly")
+if SETTLEMENT_PERIOD not in {"weekly", "monthly"}:
+    raise ValueError("SHOP_SETTLEMENT_PERIOD must be weekly or monthly")
 
 # --- Events, audit log, outbox, webhooks ----------------------------------------------
 # An event not delivered this long after it was written is handed to its listeners again.
@@ -185,6 +197,7 @@ WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("SHOP_WEBHOOK_ALLOW_PRIVATE_TARGETS", d
 ALERT_WEBHOOK_URL = env("SHOP_ALERT_WEBHOOK_URL", default="")
 ALERT_WEBHOOK_KIND = env("SHOP_ALERT_WEBHOOK_KIND", default="auto")  # auto | slack | discord
 ALERT_DEDUPE_SECONDS = env.int("SHOP_ALERT_DEDUPE_SECONDS", default=300)
+ALERT_TIMEOUT_SECONDS = env.float("SHOP_ALERT_TIMEOUT_SECONDS", default=5.0)
 
 # --- Authentication and accounts ---------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -209,6 +222,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env("SHOP_ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # links in e-mails use SITE_URL
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -319,6 +333,8 @@ SHOP_SANDBOX = env.bool("SHOP_SANDBOX", default=True)
 METRICS_TOKEN = env("SHOP_METRICS_TOKEN", default="")
 HEALTH_CHECK_TIMEOUT_SECONDS = env.float("SHOP_HEALTH_CHECK_TIMEOUT_SECONDS", default=2.0)
 SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 LOG_FORMAT = env("SHOP_LOG_FORMAT", default="plain")  # plain | json
 LOG_LEVEL = env("SHOP_LOG_LEVEL", default="INFO")
 LOGGING = {
@@ -360,3 +376,14 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Sentry starts only when a DSN is given, here in the settings so that it is running before
+# Django and Celery load what it instruments.
+if SENTRY_DSN:
+    from shop.observability import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT or None,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
