@@ -15,6 +15,7 @@ urlpatterns = [
     path("seller/", include(("vendors.sellercenter_urls", "admin"), namespace="sellercenter")),
     path("accounts/", include("allauth.urls")),
     path("my/", include("accounts.urls")),
+    path("vendors/", include("vendors.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
