@@ -1,1 +1,35 @@
-"""Reactions of accounts: allauth's signals turned into service calls (completed in this change)."""
+"""Reactions of accounts: allauth's signals turned into service calls (framework plumbing only).
+
+allauth announces signups and password changes with Django signals; each receiver
+here hands the member's id to one service, which records the domain event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.signals import password_changed, password_reset, password_set, user_signed_up
+from django.dispatch import receiver
+
+from accounts import services
+
+
+@receiver(user_signed_up, dispatch_uid="accounts.register_user")
+def register_user(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # SignupForm.signup() put the cleaned name and phone on this same instance.
+    services.register_user(user_id=user.pk, name=user.name, phone=user.phone)
+
+
+@receiver(password_changed, dispatch_uid="accounts.record_password_changed")
+def record_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    services.record_password_change(user_id=user.pk, method="change")
+
+
+@receiver(password_set, dispatch_uid="accounts.record_password_set")
+def record_password_set(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    services.record_password_change(user_id=user.pk, method="set")
+
+
+@receiver(password_reset, dispatch_uid="accounts.record_password_reset")
+def record_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    services.record_password_change(user_id=user.pk, method="reset")

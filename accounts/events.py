@@ -1,0 +1,93 @@
+"""Facts the accounts app announces: signups, profile, password and address changes.
+
+Payloads carry ids and changed values only, never a password or its hash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shop.events import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserSignedUp(Event):
+    """A visitor created a member account."""
+
+    subject_model = "accounts.User"
+    subject_field = "user_id"
+
+    user_id: int
+    email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProfileChanged(Event):
+    """A member's name or phone changed; ``changes`` is ``{field: [old, new]}``."""
+
+    subject_model = "accounts.User"
+    subject_field = "user_id"
+
+    user_id: int
+    changes: dict[str, list[Any]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordChanged(Event):
+    """A member's password was changed, set, reset or disabled (``method`` says which)."""
+
+    subject_model = "accounts.User"
+    subject_field = "user_id"
+
+    user_id: int
+    method: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddressAdded(Event):
+    """A member saved a new delivery address."""
+
+    subject_model = "accounts.Address"
+    subject_field = "address_id"
+
+    address_id: int
+    user_id: int
+    is_default: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddressChanged(Event):
+    """A member edited a saved address; ``changes`` is ``{field: [old, new]}``."""
+
+    subject_model = "accounts.Address"
+    subject_field = "address_id"
+
+    address_id: int
+    user_id: int
+    changes: dict[str, list[Any]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DefaultAddressChanged(Event):
+    """A member chose another default address."""
+
+    subject_model = "accounts.Address"
+    subject_field = "address_id"
+
+    address_id: int
+    user_id: int
+    previous_address_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddressDeleted(Event):
+    """A member deleted an address; ``promoted_address_id`` is the new default, if any."""
+
+    subject_model = "accounts.Address"
+    subject_field = "address_id"
+
+    address_id: int
+    user_id: int
+    was_default: bool
+    promoted_address_id: int | None
