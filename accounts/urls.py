@@ -1,4 +1,19 @@
-"""My page URLs (completed in this change)."""
+"""My page URLs, mounted at /my/."""
+
+from django.urls import path
+
+from accounts import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.profile, name="profile"),
+    path("addresses/", views.address_list, name="address_list"),
+    path("addresses/add/", views.address_add, name="address_add"),
+    path("addresses/<int:address_id>/edit/", views.address_edit, name="address_edit"),
+    path("addresses/<int:address_id>/delete/", views.address_delete, name="address_delete"),
+    path(
+        "addresses/<int:address_id>/default/",
+        views.address_set_default,
+        name="address_set_default",
+    ),
+]
