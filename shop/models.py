@@ -1,7 +1,11 @@
 """The audit log (which is also the event outbox), listener runs and outgoing webhooks."""
 
+import re
+import secrets
 import uuid
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
@@ -100,3 +104,150 @@ class ListenerRun(models.Model):
 
 
 # --- Outgoing webhooks ----------------------------------------------------------------
+
+
+EVENT_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*\.[A-Z][A-Za-z0-9]*$")
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def validate_event_types(value: Any) -> None:
+    """Accept a non-empty list of event names like ``orders.OrderPlaced``, or ``*``."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("List at least one event type, or * for every event."))
+    wrong = [name for name in value if name != "*" and not EVENT_TYPE_PATTERN.match(str(name))]
+    if wrong:
+        raise ValidationError(
+            _("Not an event type: %(names)s. Write app.EventName, e.g. orders.OrderPlaced."),
+            params={"names": ", ".join(map(str, wrong))},
+        )
+
+
+def validate_webhook_target(value: str) -> None:
+    """Refuse URLs a webhook must not reach (see ``shop.webhooks.check_target``)."""
+    from shop.webhooks import UnsafeTargetError, check_target  # webhooks imports these models
+
+    try:
+        check_target(value)
+    except UnsafeTargetError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class WebhookSubscription(TimeStampedModel):
+    """An outside system that receives the events it lists, signed with its own secret."""
+
+    name = models.CharField(_("name"), max_length=100)
+    target_url = models.URLField(
+        _("target URL"), max_length=500, validators=[validate_webhook_target]
+    )
+    event_types = models.JSONField(
+        _("event types"),
+        default=list,
+        validators=[validate_event_types],
+        help_text=_("Event names such as orders.OrderPlaced, or * for every event."),
+    )
+    # Kept as-is because every delivery is signed with it; never logged or audited.
+    secret = models.CharField(
+        _("signing secret"), max_length=100, default=new_webhook_secret, editable=False
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event_type: str) -> bool:
+        return "*" in self.event_types or event_type in self.event_types
+
+
+class WebhookDelivery(TimeStampedModel):
+    """One event on its way to one subscription: its state and when to try next."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    subscription = models.ForeignKey(
+        WebhookSubscription,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("subscription"),
+    )
+    event = models.ForeignKey(
+        AuditEvent,
+        on_delete=models.PROTECT,
+        related_name="webhook_deliveries",
+        verbose_name=_("event"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Due time of the next attempt; while an attempt runs, the end of its claim.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(
+        _("last status code"), null=True, blank=True
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    last_response = models.TextField(_("last response"), blank=True)
+    last_duration_ms = models.PositiveIntegerField(_("last duration (ms)"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "event"], name="webhook_delivery_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_due_idx",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(
+                fields=["completed_at"],
+                name="webhook_succeeded_idx",
+                condition=models.Q(status="succeeded"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.subscription_id}"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP request of a delivery and what came back: the delivery log."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery,
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
+        verbose_name=_("delivery"),
+    )
+    number = models.PositiveIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("started at"))
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    response_excerpt = models.TextField(_("response"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+
+    class Meta:
+        verbose_name = _("webhook attempt")
+        verbose_name_plural = _("webhook attempts")
+        ordering = ["delivery", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} #{self.number}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
