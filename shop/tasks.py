@@ -25,6 +25,32 @@ def redeliver_events() -> int:
 
 
 # --- Webhooks (shop.webhooks) --------------------------------------------------------
+# Retries live in the database (next_attempt_at), not in Celery countdowns: later
+# backoffs outlast the broker's visibility timeout. send_due_webhooks picks them up.
+
+
+@shared_task
+def send_webhook(delivery_id: int) -> bool:
+    """Make the next attempt of one webhook delivery if it is due."""
+    from shop import webhooks  # imported here so the sections of this module stay independent
+
+    return webhooks.send_delivery(delivery_id=delivery_id)
+
+
+@shared_task
+def send_due_webhooks() -> int:
+    """Queue every webhook delivery whose next attempt is due (periodic)."""
+    from shop import webhooks
+
+    return webhooks.queue_due_deliveries()
+
+
+@shared_task
+def prune_webhook_deliveries() -> int:
+    """Delete succeeded webhook deliveries older than their retention (periodic)."""
+    from shop import webhooks
+
+    return webhooks.prune_deliveries()
 
 
 # --- Alerts (shop.alerts) ------------------------------------------------------------
