@@ -8,20 +8,35 @@ values, and an object's "History" link opens its entries in the audit log.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db import models, transaction
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from shop import audit
-from shop.events import AdminObjectAdded, AdminObjectChanged, AdminObjectDeleted, publish
-from shop.models import AuditEvent, ListenerRun
+from shop import audit, webhooks
+from shop.events import (
+    AdminObjectAdded,
+    AdminObjectChanged,
+    AdminObjectDeleted,
+    event_types,
+    publish,
+)
+from shop.models import (
+    AuditEvent,
+    ListenerRun,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 
 admin.site.site_header = _("Shop administration")
 admin.site.site_title = _("Shop admin")
@@ -196,3 +211,169 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 # --- Webhooks ---------------------------------------------------------------------------
+
+
+class EventTypesField(forms.Field):
+    """Event names typed one per line (or separated by commas), stored as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 60})
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list):
+            return value
+        names = [name for name in re.split(r"[\s,]+", value or "") if name]
+        return list(dict.fromkeys(names))  # drop repeats, keep the order typed
+
+
+class WebhookSubscriptionForm(ModelForm):
+    target_url = forms.URLField(label=_("target URL"), max_length=500, assume_scheme="https")
+    event_types = EventTypesField(label=_("event types"))
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["name", "target_url", "event_types", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        known = ", ".join(event_types()) or "-"
+        self.fields["event_types"].help_text = gettext(
+            "One per line, e.g. orders.OrderPlaced, or * for every event. Known events: %(known)s"
+        ) % {"known": known}
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(AuditedModelAdmin):
+    """Subscriptions; the signing secret is shown once, right after creation."""
+
+    form = WebhookSubscriptionForm
+    list_display = ["name", "target_url", "event_types_display", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "target_url"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["send_test_event"]
+
+    @admin.display(description=_("event types"))
+    def event_types_display(self, obj: WebhookSubscription) -> str:
+        return ", ".join(obj.event_types)
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookSubscription, form: ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # The only time the secret is shown: staff copy it into the subscriber's config.
+            text = gettext("Copy the signing secret of “%(name)s” now; it is not shown again:")
+            self.message_user(
+                request,
+                format_html("{} <code>{}</code>", text % {"name": obj.name}, obj.secret),
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Send a test event"), permissions=["change"])
+    def send_test_event(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        active = [subscription for subscription in queryset if subscription.is_active]
+        for subscription in active:
+            webhooks.send_test_event(subscription=subscription)
+        self.message_user(
+            request,
+            ngettext(
+                "Test event queued for %(count)d active subscription.",
+                "Test event queued for %(count)d active subscriptions.",
+                len(active),
+            )
+            % {"count": len(active)},
+        )
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    fields = ["number", "started_at", "status_code", "duration_ms", "error", "response_excerpt"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(AuditedModelAdmin):
+    """The delivery log: read-only, with each HTTP attempt; failed ones can be retried."""
+
+    list_display = [
+        "id",
+        "event",
+        "subscription",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+        "created_at",
+    ]
+    list_filter = ["status", "subscription"]
+    list_select_related = ["event", "subscription"]
+    search_fields = ["event__event_type", "=event__uuid", "subscription__name"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    inlines = [WebhookAttemptInline]
+    fields = [
+        "subscription",
+        "event",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_status_code",
+        "last_error",
+        "last_response",
+        "last_duration_ms",
+        "created_at",
+        "updated_at",
+        "completed_at",
+    ]
+    readonly_fields = fields
+    actions = ["retry_now"]
+
+    @admin.action(description=_("Retry now"), permissions=["retry"])
+    def retry_now(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        count = webhooks.retry_deliveries(deliveries=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed delivery will be retried now.",
+                "%(count)d failed deliveries will be retried now.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("shop.change_webhookdelivery")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class WebhookDeliveryInline(admin.TabularInline):
+    """An audit event's webhook deliveries, on the event's page."""
+
+    model = WebhookDelivery
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["subscription", "status", "attempts", "last_status_code", "completed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+AuditEventAdmin.inlines = [*AuditEventAdmin.inlines, WebhookDeliveryInline]
