@@ -1,3 +1,20 @@
-"""Account API URLs (completed in this change)."""
+"""Account API URLs, mounted at /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from accounts.api import views
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("me/addresses/", views.AddressListView.as_view(), name="api-address-list"),
+    path(
+        "me/addresses/<int:address_id>/",
+        views.AddressDetailView.as_view(),
+        name="api-address-detail",
+    ),
+    path(
+        "me/addresses/<int:address_id>/default/",
+        views.SetDefaultAddressView.as_view(),
+        name="api-address-default",
+    ),
+]

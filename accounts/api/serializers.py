@@ -1,0 +1,79 @@
+"""Account API serializers: input ones named for the command, output ones for the thing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.models import Address, User, phone_validator, postcode_validator
+from accounts.validators import normalize_phone
+from shop.api import StrictInputSerializer
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error body every API error answers with (documentation only)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    # The metaclass moves declared fields out of the class, so this does not shadow
+    # Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per input field at fault.",
+    )
+
+
+class PhoneField(serializers.CharField):
+    """A Korean phone number, returned as ``010-1234-5678`` however it was typed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.validators.append(phone_validator)
+
+    def to_internal_value(self, data: Any) -> str:
+        return normalize_phone(super().to_internal_value(data))
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "phone"]
+        read_only_fields = fields
+
+
+class UpdateProfileSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=100)
+    phone = PhoneField(allow_blank=True)
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Address
+        fields = [
+            "id",
+            "label",
+            "recipient",
+            "phone",
+            "postcode",
+            "road_address",
+            "detail_address",
+            "is_default",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class UpdateAddressSerializer(StrictInputSerializer):
+    label = serializers.CharField(max_length=50, allow_blank=True, required=False)
+    recipient = serializers.CharField(max_length=100)
+    phone = PhoneField()
+    postcode = serializers.CharField(max_length=5, validators=[postcode_validator])
+    road_address = serializers.CharField(max_length=255)
+    detail_address = serializers.CharField(max_length=255, allow_blank=True, required=False)
+
+
+class AddAddressSerializer(UpdateAddressSerializer):
+    is_default = serializers.BooleanField(required=False, default=False)
