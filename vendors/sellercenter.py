@@ -368,11 +368,29 @@ class VendorScopedInline(VendorScopedMixin, admin.options.InlineModelAdmin):
     """
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
+        formset = scoped_formset(super().get_formset(request, obj, **kwargs))
         direct = direct_vendor_fk(self.model, self.vendor_field)
         if direct:
             formset.form = scoped_form(formset.form, direct, current_vendor(request))
         return formset
+
+
+def scoped_formset(formset_class: type) -> type:
+    """Return ``formset_class`` whose row ids must be rows of its own (scoped) queryset.
+
+    Django checks a submitted row id only against the whole table and then silently
+    ignores an id outside the formset; here it is a validation error instead.
+    """
+
+    class VendorScopedFormSet(formset_class):  # type: ignore[misc, valid-type]
+        def add_fields(self, form: forms.Form, index: int | None) -> None:
+            super().add_fields(form, index)
+            id_field = form.fields.get(self._pk_field.name)
+            if isinstance(id_field, forms.ModelChoiceField):
+                id_field.queryset = self.get_queryset()
+
+    VendorScopedFormSet.__name__ = formset_class.__name__
+    return VendorScopedFormSet
 
 
 class VendorScopedTabularInline(VendorScopedInline, admin.TabularInline):
