@@ -1,0 +1,126 @@
+"""Members and their addresses in the merchant admin; every edit is an audit event.
+
+Saves go through ``AuditedModelAdmin``, which redacts fields named like
+``password`` (the creation form's password1/password2 never reach the log, and the
+change form's hash field is read-only). A password set by staff publishes
+``accounts.PasswordChanged`` with no value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import Address, User
+from shop.admin import AuditedModelAdmin
+
+
+def _clean_unique_email(form: Any) -> str:
+    """Return the form's e-mail lowercased; refuse one another member has in any case."""
+    email = form.cleaned_data["email"].strip().lower()
+    others = User.objects.filter(email__iexact=email).exclude(pk=form.instance.pk)
+    if others.exists():
+        raise ValidationError(_("A user with this e-mail address already exists."))
+    return email
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "name", "phone"]
+
+    def clean_email(self) -> str:
+        return _clean_unique_email(self)
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self) -> str:
+        return _clean_unique_email(self)
+
+
+class AuditedPasswordChangeForm(AdminPasswordChangeForm):
+    """Django's admin password form that also records the change, in one transaction."""
+
+    def save(self, commit: bool = True) -> Any:
+        with transaction.atomic():
+            user = super().save(commit=commit)
+            services.record_password_change(user_id=user.pk, method="admin")
+        return user
+
+
+class AddressInline(admin.TabularInline):
+    model = Address
+    extra = 0
+    fields = [
+        "label",
+        "recipient",
+        "phone",
+        "postcode",
+        "road_address",
+        "detail_address",
+        "is_default",
+    ]
+
+
+@admin.register(User)
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    change_password_form = AuditedPasswordChangeForm
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("name", "phone")}),
+        (
+            _("Permissions"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "name", "phone", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    list_display = ["email", "name", "phone", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    search_fields = ["email", "name", "phone"]
+    ordering = ["email"]
+    readonly_fields = ["last_login", "date_joined"]
+    inlines = [AddressInline]
+
+    def get_inlines(self, request: Any, obj: User | None) -> list[type[admin.TabularInline]]:
+        # Addresses are added once the member exists, as on Django's own two-step user form.
+        return self.inlines if obj is not None else []
+
+
+@admin.register(Address)
+class AddressAdmin(AuditedModelAdmin):
+    list_display = ["__str__", "user", "recipient", "phone", "is_default", "updated_at"]
+    list_filter = ["is_default"]
+    search_fields = ["user__email", "recipient", "phone", "postcode", "road_address"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at", "updated_at"]
