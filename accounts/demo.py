@@ -1,0 +1,54 @@
+"""Demo data of accounts: a superuser and a shopper with a default address.
+
+Called by the ``demo`` management command (see shop/management/commands/demo.py);
+running it again changes nothing, and a changed password is left alone.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from accounts import services
+from accounts.models import User
+from shop.audit import Actor, acting_as
+
+ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "shop-admin-1234"
+SHOPPER_EMAIL, SHOPPER_PASSWORD = "shopper@example.com", "shop-shopper-1234"
+
+
+def load(stdout: TextIO) -> list[tuple[str, str, str]]:
+    """Create the demo superuser and shopper (with a default address) unless they exist.
+
+    Returns their (role, e-mail, password) logins for the command to print.
+    """
+    with acting_as(Actor.system("demo")), transaction.atomic():
+        admin = _ensure_user(ADMIN_EMAIL, ADMIN_PASSWORD, name="관리자", is_superuser=True)
+        shopper = _ensure_user(SHOPPER_EMAIL, SHOPPER_PASSWORD, name="김쇼핑")
+        if not shopper.addresses.exists():
+            services.add_address(
+                user_id=shopper.pk,
+                label="집",
+                recipient="김쇼핑",
+                phone="010-1234-5678",
+                postcode="06236",
+                road_address="서울특별시 강남구 테헤란로 152",
+                detail_address="101동 1001호",
+            )
+    stdout.write(f"  accounts: superuser {admin.email}, shopper {shopper.email}")
+    return [("admin", ADMIN_EMAIL, ADMIN_PASSWORD), ("shopper", SHOPPER_EMAIL, SHOPPER_PASSWORD)]
+
+
+def _ensure_user(email: str, password: str, *, name: str, is_superuser: bool = False) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        manager = User.objects
+        create = manager.create_superuser if is_superuser else manager.create_user
+        user = create(email, password, name=name, phone="010-1234-5678")
+    # Mark the address verified so the demo login never stops at e-mail confirmation.
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
