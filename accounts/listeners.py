@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.signals import password_changed, password_reset, password_set, user_signed_up
+from allauth.account.signals import (
+    email_changed,
+    password_changed,
+    password_reset,
+    password_set,
+    user_signed_up,
+)
 from django.dispatch import receiver
 
 from accounts import services
@@ -33,3 +39,19 @@ def record_password_set(sender: Any, request: Any, user: Any, **kwargs: Any) -> 
 @receiver(password_reset, dispatch_uid="accounts.record_password_reset")
 def record_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     services.record_password_change(user_id=user.pk, method="reset")
+
+
+@receiver(email_changed, dispatch_uid="accounts.record_email_changed")
+def record_email_changed(
+    sender: Any,
+    request: Any,
+    user: Any,
+    from_email_address: Any,
+    to_email_address: Any,
+    **kwargs: Any,
+) -> None:
+    # A member created outside allauth (admin, shell) has no previous EmailAddress row.
+    old_email = from_email_address.email if from_email_address else None
+    services.record_email_change(
+        user_id=user.pk, old_email=old_email, new_email=to_email_address.email
+    )

@@ -64,6 +64,19 @@ def update_profile(*, user_id: int, name: str, phone: str) -> User:
 
 
 @transaction.atomic
+def record_email_change(*, user_id: int, old_email: str | None, new_email: str) -> None:
+    """Record that the member's sign-in e-mail changed (allauth changes it).
+
+    Publishes ProfileChanged with the old (None when unknown) and new address, or
+    nothing when they match.
+    """
+    user = User.objects.get(pk=user_id)
+    diff = audit.changes({"email": old_email}, {"email": new_email})
+    if diff:
+        publish(ProfileChanged(user_id=user.pk, changes=diff), subject=user)
+
+
+@transaction.atomic
 def record_password_change(*, user_id: int, method: str) -> None:
     """Record that the member's password was changed ("change", "set", "reset" or "admin").
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import mail
 from django.test import Client
@@ -260,6 +261,27 @@ def test_password_change_with_a_wrong_current_password_changes_nothing(client, u
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
     assert events("PasswordChanged") == []
+
+
+# --- E-mail change -------------------------------------------------------------------------
+
+
+def test_changing_the_primary_email_is_recorded_as_a_profile_change(client, user):
+    old_email = user.email
+    EmailAddress.objects.create(user=user, email=old_email, primary=True, verified=False)
+    client.force_login(user)
+    client.post(reverse("account_email"), {"email": "moved@example.com", "action_add": ""})
+
+    response = client.post(
+        reverse("account_email"), {"email": "moved@example.com", "action_primary": ""}
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.email == "moved@example.com"
+    [event] = events("ProfileChanged")
+    assert event.payload["changes"] == {"email": [old_email, "moved@example.com"]}
+    assert (event.actor_kind, event.actor_id) == ("user", user.pk)
 
 
 # --- Password reset ----------------------------------------------------------------------

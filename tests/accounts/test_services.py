@@ -89,6 +89,13 @@ def test_record_password_change_publishes_no_password_value(user):
     assert user.password not in str(event.payload)
 
 
+def test_record_email_change_keeps_an_unknown_old_address_as_none(user):
+    services.record_email_change(user_id=user.pk, old_email=None, new_email=user.email)
+
+    [event] = events("ProfileChanged")
+    assert event.payload["changes"] == {"email": [None, user.email]}
+
+
 # --- Adding addresses ----------------------------------------------------------------
 
 
