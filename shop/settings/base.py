@@ -45,6 +45,7 @@ THIRD_PARTY_APPS = [
     "django_prometheus",
     "allauth",
     "allauth.account",
+    "django_countries",  # ISO 3166 countries with Korean names (shipping zones)
 ]
 # Ordered from the bottom layer up (see .importlinter): shop <- accounts <- vendors
 # <- catalog, shipping <- promotions <- orders <- payments, reviews.
