@@ -145,7 +145,7 @@ class MembershipAdmin(VendorScopedModelAdmin):
 
     list_display = ["user", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
-    list_select_related = ["user"]
+    list_select_related = ["user", "vendor"]  # __str__ names both
     readonly_fields = ["user"]
     csv_fields = ["user", "role", "is_active", "created_at"]
 
@@ -229,6 +229,7 @@ class SellerSettlementAdmin(ReadOnlyMixin, VendorScopedModelAdmin):
 
     list_display = ["period_start", "period_end", "status", "gross", "commission", "payout"]
     list_filter = ["status"]
+    list_select_related = ["vendor"]  # __str__ names the vendor
     date_hierarchy = "period_start"
     fields = SETTLEMENT_FIELDS
     readonly_fields = SETTLEMENT_FIELDS

@@ -502,12 +502,16 @@ def default_csv_fields(model: type[models.Model]) -> list[str]:
 
 def csv_value(obj: models.Model, name: str) -> Any:
     field = obj._meta.get_field(name)
-    if field.choices:
-        return getattr(obj, f"get_{name}_display")()
     if field.is_relation:
         return getattr(obj, field.attname)
     value = getattr(obj, name)
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if field.flatchoices:  # the label people read, not the stored code
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, list | tuple):  # e.g. a multiple-country field
+        return ", ".join(str(item) for item in value)
+    return value
 
 
 def write_csv(

@@ -37,12 +37,33 @@ def factory_for(model: type[models.Model]) -> type[factory.django.DjangoModelFac
 
 
 def make_row(model: type[models.Model], vendor_field: str, vendor: Vendor, **extra: Any) -> Any:
-    """Create a row of ``model`` belonging to ``vendor`` (Vendor itself: the vendor)."""
+    """Create a row of ``model`` belonging to ``vendor`` (Vendor itself: the vendor).
+
+    Rows are made repeatable per vendor: a flag that may be true on only one row of a
+    vendor (a default policy) is set false on the row and on the parents it creates.
+    """
     if vendor_field == "pk":
         return vendor
     model_factory = factory_for(model)
     assert model_factory is not None, f"add a factory for {model._meta.label}"
-    return model_factory(**{vendor_field: vendor}, **extra)
+    return model_factory(**{vendor_field: vendor, **single_flags_off(model, vendor_field), **extra})
+
+
+def single_flags_off(model: type[models.Model], vendor_field: str) -> dict[str, bool]:
+    """Return ``{path: False}`` for each ``UniqueConstraint(condition=Q(flag=True))`` on the way."""
+    overrides: dict[str, bool] = {}
+    prefix = ""
+    for part in ["", *vendor_field.split("__")[:-1]]:
+        if part:
+            model = model._meta.get_field(part).related_model
+            prefix += f"{part}__"
+        for constraint in model._meta.constraints:
+            condition = getattr(constraint, "condition", None)
+            if isinstance(constraint, models.UniqueConstraint) and condition is not None:
+                for child in condition.children:
+                    if isinstance(child, tuple) and child[1] is True:
+                        overrides[f"{prefix}{child[0]}"] = False
+    return overrides
 
 
 def _put(data: dict[str, Any], name: str, field: forms.Field, value: Any) -> None:
