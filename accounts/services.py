@@ -1,4 +1,4 @@
-"""Use cases that change members and their addresses. Views, the API, admin and listeners call these.
+"""Use cases that change members and their addresses; views, the API, admin and listeners call them.
 
 Each function runs in its own transaction and publishes one event. Every change to
 a member's addresses first locks the member's row, so the rule "exactly one default
@@ -39,7 +39,9 @@ def register_user(*, user_id: int, name: str = "", phone: str = "") -> User:
     Publishes UserSignedUp, recorded as done by the new member.
     """
     user = selectors.lock_user(user_id=user_id)
-    user.name, user.phone = name.strip(), normalize_phone(phone)
+    # A social provider's display name may be longer than the column; the form's is not.
+    max_name = User._meta.get_field("name").max_length
+    user.name, user.phone = name.strip()[:max_name], normalize_phone(phone)
     _validate(user, PROFILE_FIELDS)
     user.save(update_fields=PROFILE_FIELDS)
     publish(UserSignedUp(user_id=user.pk, email=user.email), actor=_self(user), subject=user)
