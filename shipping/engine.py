@@ -23,6 +23,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django_countries.data import COUNTRIES
@@ -198,6 +199,41 @@ class Quote:
 
     def group_of(self, line_id: Hashable) -> GroupQuote:
         return next(group for group in self.groups if line_id in group.line_ids)
+
+    def to_payload(self) -> dict[str, Any]:
+        """Return the quote as JSON values (money as text), for an order to keep as it was."""
+        return {
+            "country": self.destination.country,
+            "postcode": self.destination.postcode,
+            "total": str(self.total),
+            "payable_now": str(self.payable_now),
+            "groups": [group_payload(group) for group in self.groups],
+        }
+
+
+def group_payload(group: GroupQuote) -> dict[str, Any]:
+    return {
+        "vendor_id": group.vendor_id,
+        "policy_id": group.policy_id,
+        "policy_name": group.policy_name,
+        "line_ids": list(group.line_ids),
+        "items_total": str(group.items_total),
+        "weight_grams": group.weight_grams,
+        "fee": str(group.fee),
+        "payer": str(group.payer),
+        "payable_now": str(group.payable_now),
+        "remote_kind": None if group.remote_kind is None else str(group.remote_kind),
+        "return_fee": str(group.return_fee),
+        "exchange_fee": str(group.exchange_fee),
+        "breakdown": [
+            {
+                "code": item.code,
+                "label": item.label,
+                "amount": None if item.amount is None else str(item.amount),
+            }
+            for item in group.breakdown
+        ],
+    }
 
 
 # --- The engine ---------------------------------------------------------------------

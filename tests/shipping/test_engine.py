@@ -1,5 +1,6 @@
 """Every fee rule of the shipping engine, one example each."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -288,3 +289,16 @@ def test_breakdown_labels_read_as_people_expect():
         ("Free over 50,000원", -3000),
         ("Jeju surcharge", 3000),
     ]
+
+
+def test_a_quote_becomes_json_an_order_can_keep():
+    snapshot = policy(payer=Payer.CASH_ON_DELIVERY)
+    result = quote([line(snapshot, line_id="a")], JEJU_CITY, remote_areas=REMOTE_AREAS)
+
+    payload = json.loads(json.dumps(result.to_payload()))
+
+    assert payload["total"] == "6000"
+    assert payload["payable_now"] == "0"
+    [group] = payload["groups"]
+    assert (group["line_ids"], group["payer"], group["remote_kind"]) == (["a"], "cod", "jeju")
+    assert group["breakdown"][-1]["amount"] is None

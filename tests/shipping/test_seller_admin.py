@@ -303,3 +303,19 @@ def test_the_change_page_previews_quotes(seller_a, policy_a):
     page = response.content.decode()
     assert "shipping-quote-preview" in page
     assert "50,000원" in page
+
+
+def test_the_policy_list_runs_the_same_queries_for_more_policies(seller_a, vendor_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ShippingPolicyFactory(vendor=vendor_a)
+    with CaptureQueriesContext(connection) as one:
+        seller_a.get(url("shippingpolicy_changelist"))
+    for _index in range(5):
+        ShippingPolicyFactory(vendor=vendor_a, is_default=False)
+    with CaptureQueriesContext(connection) as six:
+        response = seller_a.get(url("shippingpolicy_changelist"))
+
+    assert response.status_code == 200
+    assert len(six) == len(one)

@@ -506,3 +506,11 @@ def test_the_seed_holds_jeju_and_the_islands():
     assert (jeju.postcode_from, jeju.postcode_to) == ("63000", "63644")
     assert RemoteArea.objects.filter(kind="island", postcode_from="40200").exists()
     assert RemoteArea.objects.filter(kind="island").count() >= 30
+
+
+def test_model_choices_match_the_engines_values():
+    from shipping import engine
+
+    assert set(ShippingPolicy.FeeType.values) == {item.value for item in engine.FeeType}
+    assert set(ShippingPolicy.Payer.values) == {item.value for item in engine.Payer}
+    assert set(RemoteArea.Kind.values) == {item.value for item in engine.RemoteKind}
