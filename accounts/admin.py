@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from accounts import services
 from accounts.models import Address, User
@@ -124,3 +130,24 @@ class AddressAdmin(AuditedModelAdmin):
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+# The libraries' own admins, re-registered so staff edits of them are audited too.
+admin.site.unregister(EmailAddress)
+admin.site.unregister(TokenProxy)
+admin.site.unregister(Group)
+
+
+@admin.register(EmailAddress)
+class AuditedEmailAddressAdmin(AuditedModelAdmin, EmailAddressAdmin):
+    pass
+
+
+@admin.register(TokenProxy)
+class AuditedTokenAdmin(AuditedModelAdmin, TokenAdmin):
+    """API tokens; the key never enters the audit payload (fields named 'key' are redacted)."""
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedModelAdmin, GroupAdmin):
+    """Permission groups: who may do what in the admin is itself audited (AC-07)."""

@@ -51,6 +51,19 @@ class StrictInputSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class ErrorSerializer(serializers.Serializer):
+    """The one error body every API error answers with (for the OpenAPI schema)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    # The metaclass moves declared fields out of the class, so this does not shadow
+    # Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per input field at fault.",
+    )
+
+
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"code": code, "message": message, "fields": fields or {}}
 

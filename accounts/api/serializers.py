@@ -11,19 +11,6 @@ from accounts.validators import normalize_phone
 from shop.api import StrictInputSerializer
 
 
-class ErrorSerializer(serializers.Serializer):
-    """The one error body every API error answers with (documentation only)."""
-
-    code = serializers.CharField()
-    message = serializers.CharField()
-    # The metaclass moves declared fields out of the class, so this does not shadow
-    # Serializer.fields.
-    fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages per input field at fault.",
-    )
-
-
 class PhoneField(serializers.CharField):
     """A Korean phone number, returned as ``010-1234-5678`` however it was typed."""
 

@@ -17,12 +17,12 @@ from accounts import selectors, services
 from accounts.api.serializers import (
     AddAddressSerializer,
     AddressSerializer,
-    ErrorSerializer,
     ProfileSerializer,
     UpdateAddressSerializer,
     UpdateProfileSerializer,
 )
 from accounts.models import Address
+from shop.api import ErrorSerializer
 
 TAG = "account"
 # Session auth comes first, so a missing login is a 403 (DRF answers 401 only when the
