@@ -15,7 +15,7 @@ class VendorApplied(Event):
     subject_field = "vendor_id"
 
     vendor_id: int
-    name: str
+    vendor_name: str  # not "name": that is the event's own name
     applicant_id: int
 
 

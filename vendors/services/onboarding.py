@@ -53,7 +53,7 @@ def apply_for_vendor(*, user: Any, **details: Any) -> Vendor:
     vendor.save()
     VendorMembership.objects.create(vendor=vendor, user=user, role=VendorMembership.Role.OWNER)
     publish(
-        VendorApplied(vendor_id=vendor.pk, name=vendor.name, applicant_id=user.pk),
+        VendorApplied(vendor_id=vendor.pk, vendor_name=vendor.name, applicant_id=user.pk),
         subject=vendor,
     )
     return vendor
@@ -93,7 +93,7 @@ def change_commission_rate(*, vendor_id: int, rate: Decimal | str | int) -> Vend
         new_rate = Decimal(str(rate)).quantize(Decimal("0.01"))
     except InvalidOperation:
         new_rate = Decimal(-1)
-    if not Decimal(0) <= new_rate <= Decimal(100):
+    if not new_rate.is_finite() or not Decimal(0) <= new_rate <= Decimal(100):
         raise VendorError(
             VendorErrorCode.INVALID_AMOUNT,
             _("The commission rate must be between 0 and 100 percent."),

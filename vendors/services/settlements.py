@@ -142,7 +142,7 @@ def book_adjustment(*, vendor_id: int, amount: Decimal | str, description: str) 
 
 
 def run_settlements(*, period_start: dt.date, period_end: dt.date) -> list[Settlement]:
-    """Make or refresh each vendor's draft statement for the period from its open entries.
+    """Make or refresh each vendor's draft statement for the period; return the period's statements.
 
     Open entries up to the period's end (late ones from earlier periods too) are attached.
     Re-running adds only entries that arrived since; a statement already confirmed, paid
@@ -161,11 +161,13 @@ def run_settlements(*, period_start: dt.date, period_end: dt.date) -> list[Settl
         .values_list("vendor_id", flat=True)
         .distinct()
     )
-    return [
-        settlement
-        for vendor_id in list(vendor_ids)
-        if (settlement := _settle_vendor(vendor_id, period_start, period_end, until))
-    ]
+    for vendor_id in list(vendor_ids):
+        _settle_vendor(vendor_id, period_start, period_end, until)
+    return list(
+        Settlement.objects.filter(period_start=period_start, period_end=period_end)
+        .select_related("vendor")
+        .order_by("vendor_id")
+    )
 
 
 def previous_period(*, today: dt.date, kind: str) -> tuple[dt.date, dt.date]:
@@ -248,7 +250,7 @@ def _book(
 
 def _settle_vendor(
     vendor_id: int, period_start: dt.date, period_end: dt.date, until: dt.datetime
-) -> Settlement | None:
+) -> Settlement:
     with transaction.atomic():
         settlement, created = Settlement.objects.get_or_create(
             vendor_id=vendor_id, period_start=period_start, period_end=period_end
