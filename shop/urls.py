@@ -26,5 +26,7 @@ urlpatterns = [
 ]
 
 # Unknown URLs and crashes answer JSON under /api/ and a page elsewhere.
+handler400 = "shop.views.bad_request"
+handler403 = "shop.views.permission_denied"
 handler404 = "shop.views.page_not_found"
 handler500 = "shop.views.server_error"
