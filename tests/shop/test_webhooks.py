@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -536,7 +537,7 @@ def test_a_public_target_is_pinned_to_the_checked_address(settings, monkeypatch)
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
     resolved = [(2, 1, 6, "", ("93.184.215.14", 8443))]
     # The test has no DNS it controls; the resolver answer stands in for it.
-    monkeypatch.setattr(webhooks.socket, "getaddrinfo", lambda *args, **kwargs: resolved)
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: resolved)
 
     target = check_target("https://hooks.example.com:8443/shop?x=1")
 

@@ -1,30 +1,10 @@
-"""Outgoing webhooks: fan events out to subscribers, sign and send them, retry with backoff.
-
-The outbox calls ``queue_deliveries`` once per event. It creates one ``WebhookDelivery``
-per interested subscription and queues ``send_webhook`` after commit. ``send_delivery``
-claims a due delivery with a conditional UPDATE (two workers never send the same
-attempt), posts the signed JSON, logs a ``WebhookAttempt`` and stores when to try next
-in ``next_attempt_at``. Retries are scheduled in the database, not as Celery countdowns,
-because later backoffs outlast the broker's visibility timeout (1 h): the periodic
-``send_due_webhooks`` task queues whatever is due.
-
-Signature: ``X-Shop-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>``.
-``sign`` and ``verify`` are the reference implementation subscribers copy (docs/webhooks.md).
-
-SSRF: unless ``WEBHOOK_ALLOW_PRIVATE_TARGETS`` is on, a target must resolve only to public
-addresses, both when the subscription is saved and at every send, and the request goes
-to the address that was checked, so a DNS answer changed in between cannot redirect it.
-"""
+"""Fan-out, sending with retries, and the periodic and staff operations on deliveries."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import ipaddress
 import json
 import logging
 import random
-import socket
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from shop.events import Event, publish
 from shop.models import AuditEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from shop.webhooks.signing import sign
+from shop.webhooks.targets import Target, UnsafeTargetError, check_target
 
 logger = logging.getLogger(__name__)
 failures = logging.getLogger("shop.alerts.task_failures")
@@ -75,126 +57,6 @@ class WebhookDeliveriesRetried(Event):
     """Staff gave failed deliveries one more attempt."""
 
     delivery_ids: list[int]
-
-
-# --- Signing: the reference subscribers copy ------------------------------------------
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """Return the ``X-Shop-Signature`` value for ``body`` sent at ``timestamp``."""
-    return f"t={timestamp},v1={_digest(secret, timestamp, body)}"
-
-
-def verify(
-    secret: str,
-    header: str,
-    body: bytes,
-    tolerance: int = 300,
-    now: float | datetime | None = None,
-) -> bool:
-    """Return True when ``header`` signs these exact ``body`` bytes with ``secret``, recently.
-
-    A timestamp more than ``tolerance`` seconds from ``now`` is refused, so a captured
-    request cannot be replayed later. Comparison is constant-time.
-    """
-    timestamp, signatures = _parse_signature(header)
-    if timestamp is None or not signatures:
-        return False
-    if isinstance(now, datetime):
-        now = now.timestamp()
-    current = time.time() if now is None else now
-    if abs(current - timestamp) > tolerance:
-        return False
-    expected = _digest(secret, timestamp, body).encode()
-    return any(hmac.compare_digest(expected, candidate.encode()) for candidate in signatures)
-
-
-def _digest(secret: str, timestamp: int, body: bytes) -> str:
-    message = f"{timestamp}.".encode() + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def _parse_signature(header: str) -> tuple[int | None, list[str]]:
-    timestamp: int | None = None
-    signatures: list[str] = []
-    for part in (header or "").split(","):
-        key, _sep, value = part.strip().partition("=")
-        if key == "t" and value.isdigit():
-            timestamp = int(value)
-        elif key == "v1" and value:
-            signatures.append(value)
-    return timestamp, signatures
-
-
-# --- Targets: the SSRF guard ----------------------------------------------------------
-
-
-class UnsafeTargetError(ValueError):
-    """A webhook URL the shop refuses to call."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """How to reach a checked URL: where to connect, and the host it is really for."""
-
-    url: str
-    host_header: str | None = None
-    sni_hostname: str | None = None
-
-
-def check_target(url: str) -> Target:
-    """Return how to reach ``url`` safely, or raise ``UnsafeTargetError`` saying why not.
-
-    Only http(s) without credentials in the URL. Unless WEBHOOK_ALLOW_PRIVATE_TARGETS,
-    every address the host resolves to must be public, and the returned target connects
-    to the checked address (keeping the Host header and TLS name of the original).
-    """
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise UnsafeTargetError(_("Enter a valid URL.")) from exc
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise UnsafeTargetError(
-            _("A webhook URL must start with http:// or https:// and name a host.")
-        )
-    if parsed.userinfo:
-        raise UnsafeTargetError(_("A webhook URL must not contain a user name or password."))
-    if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
-        return Target(url=str(parsed))
-    address = _public_address(parsed.host, parsed.port or (443 if parsed.scheme == "https" else 80))
-    return Target(
-        url=str(parsed.copy_with(host=address)),
-        host_header=parsed.netloc.decode("ascii"),
-        sni_hostname=parsed.host,
-    )
-
-
-def _public_address(host: str, port: int) -> str:
-    """Resolve ``host``; return its first address if every address is public."""
-    try:
-        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise UnsafeTargetError(
-            _("The host %(host)s cannot be resolved.") % {"host": host}
-        ) from exc
-    addresses = [answer[4][0] for answer in answers]
-    for address in addresses:
-        if not _is_public(address):
-            raise UnsafeTargetError(
-                _(
-                    "%(host)s resolves to %(address)s, a private or reserved address. "
-                    "Webhooks only go to public addresses."
-                )
-                % {"host": host, "address": address}
-            )
-    return addresses[0]
-
-
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is loopback
-    return ip.is_global and not ip.is_multicast
 
 
 # --- Fan-out --------------------------------------------------------------------------
