@@ -43,6 +43,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_safe
+def livez(request: HttpRequest) -> HttpResponse:
+    """Tell a process supervisor the web process answers; touches no database or cache.
+
+    A dependency outage must not get every web process restarted, so liveness is kept
+    apart from the readiness checks of ``healthz``.
+    """
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Tell a load balancer whether the database, the cache and the broker answer."""
     checks = {

@@ -159,3 +159,12 @@ def test_metrics_accept_the_bearer_token(client, settings):
 
     assert response.status_code == 200
     assert b"django_http_requests_before_middlewares_total" in response.content
+
+
+def test_livez_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
