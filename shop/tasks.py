@@ -54,3 +54,23 @@ def prune_webhook_deliveries() -> int:
 
 
 # --- Alerts (shop.alerts) ------------------------------------------------------------
+
+
+@shared_task(bind=True, max_retries=6, ignore_result=True)
+def send_alert(self, text: str) -> None:
+    """Post one alert to the messenger; retry with capped backoff while it cannot be reached."""
+    # Imported here so the sections of this module stay independent of each other.
+    from celery.utils.time import get_exponential_backoff_interval
+
+    from shop import alerts
+
+    try:
+        alerts.post_alert(text)
+    except alerts.TransientAlertError as exc:
+        # In-process (no broker) a retry would block the failing request: give up.
+        if self.request.is_eager:
+            raise
+        countdown = get_exponential_backoff_interval(
+            factor=15, retries=self.request.retries, maximum=600, full_jitter=True
+        )
+        raise self.retry(exc=exc, countdown=countdown) from exc
