@@ -11,6 +11,13 @@ from vendors.models import Vendor
 from vendors.validators import is_valid_business_number, normalise_business_number
 
 
+class WriteOnlyTextInput(forms.TextInput):
+    """A text box that never renders a value, not even the one just submitted."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
 class PayoutAccountFormMixin:
     """Never send the stored account number back to the browser: show it masked, keep it
     when the field is left empty, replace it when a new one is typed."""
@@ -21,7 +28,7 @@ class PayoutAccountFormMixin:
         if field is None:
             return
         field.required = False
-        field.widget = forms.TextInput(attrs={"autocomplete": "off"})
+        field.widget = WriteOnlyTextInput(attrs={"autocomplete": "off"})
         self.initial["payout_account_number"] = ""
         masked = self.instance.masked_account if self.instance.pk else ""
         field.help_text = (
