@@ -92,10 +92,14 @@ class CacheMismatchError(Exception):
 
 def _check_cache() -> None:
     # The Redis cache ignores its connection errors (an outage only slows the shop
-    # down), so a dead Redis shows up as a value that does not come back.
-    key, nonce = "shop:healthz", uuid.uuid4().hex
+    # down), so a dead Redis shows up as a value that does not come back. Each check
+    # uses its own key: concurrent probes sharing one would overwrite each other.
+    nonce = uuid.uuid4().hex
+    key = f"shop:healthz:{nonce}"
     cache.set(key, nonce, timeout=30)
-    if cache.get(key) != nonce:
+    value = cache.get(key)
+    cache.delete(key)
+    if value != nonce:
         raise CacheMismatchError("the value read back differs from the one written")
 
 

@@ -168,3 +168,24 @@ def test_livez_answers_without_touching_the_database(client, django_assert_num_q
     assert response.status_code == 200
     assert response.content == b"ok"
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+@pytest.mark.redis
+def test_concurrent_health_checks_do_not_fail_each_other(transactional_db, settings):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+    from django.test import Client
+
+    settings.CACHES = redis_cache(django_settings.TEST_REDIS_URL)
+
+    def probe(_: int) -> int:
+        try:
+            return Client().get("/healthz").status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(probe, range(200)))
+
+    assert statuses.count(200) == 200
