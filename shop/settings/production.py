@@ -28,6 +28,9 @@ vars().update(EMAIL_CONFIG)
 SHOP_SANDBOX = False
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("SHOP_WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 LOG_FORMAT = env("SHOP_LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # base.py built LOGGING already
+# /metrics must never be public: Prometheus sends this token as a bearer token.
+METRICS_TOKEN = env("SHOP_METRICS_TOKEN")
 
 # --- Security switches (manage.py check --deploy reports none missing) ---------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
