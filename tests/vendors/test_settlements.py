@@ -417,3 +417,33 @@ def test_staff_csv_export_has_translated_headers_a_bom_and_the_rows(staff_user):
     assert "10000" in rows[1]
     event = AuditEvent.objects.get(event_type="vendors.DataExported")
     assert (event.payload["model"], event.payload["row_count"]) == ("vendors.Settlement", 1)
+
+
+def test_beat_runs_the_settlement_task_daily():
+    from django.conf import settings
+
+    from shop.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["run-settlements"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert settings.SETTLEMENT_PERIOD in {"weekly", "monthly"}
+
+
+def test_due_settlement_task_settles_the_last_complete_period(settings):
+    from django.utils import timezone
+
+    from vendors.tasks import run_due_settlements
+
+    settings.SETTLEMENT_PERIOD = "weekly"
+    start, end = previous_period(today=timezone.localdate(), kind="weekly")
+    vendor = VendorFactory()
+    SettlementEntryFactory(
+        vendor=vendor,
+        occurred_at=timezone.make_aware(dt.datetime.combine(end, dt.time(12))),
+    )
+
+    assert run_due_settlements() == 1
+
+    statement = Settlement.objects.get(vendor=vendor)
+    assert (statement.period_start, statement.period_end) == (start, end)
