@@ -12,6 +12,7 @@ transaction, carry untyped ``**kwargs`` and are invisible at the call site.
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 from collections import defaultdict
@@ -44,6 +45,10 @@ class Event:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        # A field with one of these names would silently replace the class attribute.
+        reserved = {"name", "subject_model", "subject_field"} & set(inspect.get_annotations(cls))
+        if reserved:
+            raise TypeError(f"{cls.__name__}: event fields may not be named {sorted(reserved)}")
         cls.name = f"{cls.__module__.split('.')[0]}.{cls.__name__}"
         _event_types[cls.name] = cls
 

@@ -240,3 +240,11 @@ def test_concurrent_deliveries_of_one_event_run_each_listener_once(transactional
         thread.join()
 
     assert sorted(calls) == [("print_label", 31), ("record_weight", 31)]
+
+
+def test_an_event_field_may_not_shadow_the_event_name():
+    with pytest.raises(TypeError, match="name"):
+
+        @dataclass(frozen=True, kw_only=True)
+        class VendorRenamed(Event):
+            name: str
