@@ -101,6 +101,8 @@ def _first_in_window(key: str) -> bool:
     with _fallback_lock:
         if _fallback_seen.get(key, 0.0) > now:
             return False
+        for stale in [seen for seen, until in _fallback_seen.items() if until <= now]:
+            del _fallback_seen[stale]
         _fallback_seen[key] = now + settings.ALERT_DEDUPE_SECONDS
         return True
 
