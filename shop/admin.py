@@ -12,6 +12,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+from allauth.account.decorators import secure_admin_login
 from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
@@ -38,6 +39,9 @@ from shop.models import (
     WebhookSubscription,
 )
 
+# One sign-in page for everyone: allauth's, which is rate-limited per address and per
+# account. The admin's own form would be a second, unthrottled way to guess passwords.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Shop administration")
 admin.site.site_title = _("Shop admin")
 admin.site.index_title = _("Dashboard")

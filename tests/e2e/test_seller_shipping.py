@@ -17,10 +17,10 @@ PASSWORD = "correct-horse-battery"  # UserFactory's
 
 def sign_in(page, email: str) -> None:
     page.goto("/seller/")
-    expect(page).to_have_url(re.compile(r"/seller/login/"))
-    page.locator("#id_username").fill(email)
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))  # the one rate-limited sign-in
+    page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(PASSWORD)
-    page.locator("input[type=submit]").click()
+    page.locator("form:has(#id_login) button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/seller/$"))
 
 

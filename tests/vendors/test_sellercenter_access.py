@@ -77,26 +77,36 @@ def test_suspending_the_vendor_closes_the_seller_center_to_its_members():
     assert refused(client.get(INDEX))
 
 
-def test_login_form_signs_in_vendor_staff_who_are_not_django_staff():
+def test_anonymous_visitors_are_sent_to_the_rate_limited_sign_in_page():
+    response = Client().get("/seller/login/?next=/seller/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "next=%2Fseller%2F" in response["Location"]
+
+
+def test_vendor_staff_who_are_not_django_staff_sign_in_and_land_in_the_seller_center():
     membership = MembershipFactory()
     client = Client()
 
     response = client.post(
-        "/seller/login/?next=/seller/",
-        {"username": membership.user.email, "password": "correct-horse-battery"},
+        f"{reverse('account_login')}?next=/seller/",
+        {"login": membership.user.email, "password": "correct-horse-battery"},
     )
 
     assert response.status_code == 302
+    assert response["Location"] == "/seller/"
     assert client.get(INDEX).status_code == 200
 
 
-def test_login_form_refuses_a_user_without_an_approved_vendor(user):
-    response = Client().post(
-        "/seller/login/", {"username": user.email, "password": "correct-horse-battery"}
-    )
+def test_a_signed_in_user_without_an_approved_vendor_is_told_so(user):
+    client = Client()
+    client.force_login(user)
 
-    assert response.status_code == 200
-    assert response.context["form"].errors
+    response = client.get("/seller/", follow=True)
+
+    assert response.status_code == 403
+    assert b"not a member of an approved vendor" in response.content
 
 
 def test_dashboard_shows_the_vendors_to_do_counts(tenants, seller_client):

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -113,30 +113,12 @@ def role_allows(request: HttpRequest, action: str) -> bool:
     return membership is not None and action in ROLE_PERMISSIONS[membership.role]
 
 
-class SellerLoginForm(AuthenticationForm):
-    """Sign in vendor staff: the admin's form would refuse them for not being ``is_staff``."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "no_vendor": _(
-            "This account is not a member of an approved vendor. "
-            "Ask the vendor's owner to add you, or wait for the vendor's approval."
-        ),
-    }
-
-    def confirm_login_allowed(self, user: Any) -> None:
-        super().confirm_login_allowed(user)
-        if not active_memberships(user).exists():
-            raise forms.ValidationError(self.error_messages["no_vendor"], code="no_vendor")
-
-
 class SellerCenterSite(admin.AdminSite):
     """The admin site of vendor staff, mounted at ``/seller/``."""
 
     site_header = _("Seller center")
     site_title = _("Seller center")
     index_title = _("Dashboard")
-    login_form = SellerLoginForm
     index_template = "sellercenter/index.html"
     enable_nav_sidebar = True
 
@@ -154,6 +136,19 @@ class SellerCenterSite(admin.AdminSite):
             context["site_header"] = f"{self.site_header} · {membership.vendor.name}"
             context["seller_membership"] = membership
         return context
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """Send visitors to the shop's one sign-in page, then back here.
+
+        allauth's page is rate-limited per address and per account; a form of our own
+        would be a second, unthrottled way to guess passwords. A signed-in user who is
+        not a member of an approved vendor is told so instead of being asked again.
+        """
+        if not request.user.is_authenticated:
+            return secure_admin_login(super().login)(request, extra_context)
+        if self.has_permission(request):
+            return HttpResponseRedirect(reverse("sellercenter:index", current_app=self.name))
+        return TemplateResponse(request, "sellercenter/not_a_member.html", status=403)
 
     def get_log_entries(self, request: HttpRequest) -> models.QuerySet[LogEntry]:
         # Django's "recent actions" spans every vendor the user ever acted for.
