@@ -97,3 +97,13 @@ def test_audit_log_search_finds_entries_by_subject(admin_client, user, term, fou
 
     assert response.status_code == 200
     assert (len(response.context["cl"].result_list) >= 1) is found
+
+
+def test_admin_sign_in_goes_through_the_rate_limited_page(client, user):
+    anonymous = client.get("/admin/login/?next=/admin/")
+    client.force_login(user)  # signed in, but not staff
+    shopper = client.get("/admin/login/?next=/admin/")
+
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("account_login"))
+    assert shopper.status_code == 403
