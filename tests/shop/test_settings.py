@@ -108,6 +108,7 @@ report = {
     "log_formatter": settings.LOGGING["handlers"]["console"]["formatter"],
     "metrics_token_set": bool(settings.METRICS_TOKEN),
     "pages": {},
+    "plain_http": {},
 }
 with override_settings(ROOT_URLCONF="tests.shop.test_settings"):
     client = Client(raise_request_exception=False, HTTP_HOST="shop.example.kr")
@@ -118,6 +119,8 @@ with override_settings(ROOT_URLCONF="tests.shop.test_settings"):
             "type": response["Content-Type"],
             "body": response.content.decode(),
         }
+    for path in ["/healthz", "/livez", "/no-such-page/"]:
+        report["plain_http"][path] = client.get(path).status_code
 print("REPORT " + json.dumps(report))
 """
 
@@ -157,6 +160,14 @@ def test_production_runs_without_debug_sandbox_or_public_metrics(production_repo
     assert production_report["log_formatter"] == "json"
     assert production_report["metrics_token_set"] is True
     assert production_report["pages"]["/metrics"]["status"] == 403
+
+
+def test_production_redirects_plain_http_except_the_probes(production_report):
+    plain = production_report["plain_http"]
+
+    assert plain["/no-such-page/"] == 301
+    assert plain["/livez"] == 200
+    assert plain["/healthz"] in {200, 503}  # answered, whatever Redis is doing
 
 
 def test_production_404_is_the_generic_page(production_report):
