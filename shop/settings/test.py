@@ -18,6 +18,7 @@ TEST_REDIS_URL = env("TEST_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6
 CELERY_BROKER_URL = TEST_REDIS_URL
 CELERY_RESULT_BACKEND = TEST_REDIS_URL
 LOG_LEVEL = "WARNING"
+LOGGING["root"]["level"] = LOG_LEVEL  # base.py built LOGGING already
 SHOP_SANDBOX = True
 # In CI (or with SHOP_REQUIRE_SERVICES=1) tests that need PostgreSQL or Redis fail
 # instead of skipping when the service is missing.
