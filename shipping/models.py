@@ -9,15 +9,14 @@ the database refuses a negative amount even when a form was bypassed.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from accounts.models import postcode_validator
 from shop.models import TimeStampedModel
-
-postcode_validator = RegexValidator(r"^\d{5}$", _("Enter the 5-digit postcode (우편번호)."))
 
 
 def krw_field(verbose_name: str, **kwargs: object) -> models.DecimalField:

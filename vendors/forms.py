@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vendors.models import Vendor
+from vendors.services.onboarding import APPLICATION_FIELDS
 from vendors.validators import is_valid_business_number, normalise_business_number
 
 
@@ -71,18 +72,7 @@ class VendorApplicationForm(PayoutAccountFormMixin, forms.ModelForm):
 
     class Meta:
         model = Vendor
-        fields = [
-            "name",
-            "business_registration_number",
-            "representative_name",
-            "contact_email",
-            "contact_phone",
-            "mail_order_report_number",
-            "address",
-            "payout_bank_name",
-            "payout_account_holder",
-            "payout_account_number",
-        ]
+        fields = APPLICATION_FIELDS
 
     def clean_business_registration_number(self) -> str:
         number = self.cleaned_data["business_registration_number"]
