@@ -1,0 +1,1 @@
+"""Browser tests: Playwright drives Chromium through the shop (fixtures in conftest.py)."""
