@@ -1,0 +1,64 @@
+# The shop's commands. `make help` lists them; `make run` and `make test` are the two
+# a newcomer needs (see README.md).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1:8000
+
+# Reinstall only when a requirements file changed since the last install.
+$(VENV)/.runtime-installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.runtime-installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+.PHONY: help install run test lint fmt check migrate messages worker beat bench
+help:  ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n",$$1,$$2}'
+
+install: $(VENV)/.dev-installed  ## Create .venv and install everything (runtime, tests, tools)
+
+run: $(VENV)/.runtime-installed  ## Run the shop on embedded defaults with demo data at http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	$(PY) manage.py runserver $(HOST)
+
+test: $(VENV)/.dev-installed  ## Run every test (SQLite unless DATABASE_URL points at PostgreSQL)
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev-installed  ## Lint, formatting check, layering check, missing migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+
+fmt: $(VENV)/.dev-installed  ## Format and autofix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: lint test  ## Everything CI runs
+
+migrate: $(VENV)/.runtime-installed  ## Apply migrations
+	$(PY) manage.py migrate
+
+messages: $(VENV)/.runtime-installed  ## Collect and compile the ko/en translations
+	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+worker: $(VENV)/.runtime-installed  ## Start a Celery worker on both queues (needs REDIS_URL)
+	$(BIN)/celery -A shop worker -Q default,media -l info
+
+beat: $(VENV)/.runtime-installed  ## Start Celery beat, the periodic jobs (run exactly one)
+	$(BIN)/celery -A shop beat -l info
+
+bench: $(VENV)/.dev-installed  ## Measure pages and event delivery on PostgreSQL, Redis, gunicorn, Celery
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/run.py
