@@ -255,8 +255,8 @@ def test_env_example_documents_every_variable_the_settings_read():
 
     root = Path(__file__).resolve().parents[2]
     read = set()
-    for path in (root / "shop" / "settings").glob("*.py"):
-        read |= set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z0-9_]+)"', path.read_text()))
+    for module in (root / "shop" / "settings").glob("*.py"):
+        read |= set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z0-9_]+)"', module.read_text()))
     documented = set(re.findall(r"^#? ?([A-Z0-9_]+)=", (root / ".env.example").read_text(), re.M))
 
     assert len(read) > 40  # the pattern still finds the settings' reads
