@@ -106,7 +106,7 @@ def test_a_signed_in_user_without_an_approved_vendor_is_told_so(user):
     response = client.get("/seller/", follow=True)
 
     assert response.status_code == 403
-    assert b"not a member of an approved vendor" in response.content
+    assert gettext("This account is not a member of an approved vendor.") in response.text
 
 
 def test_dashboard_shows_the_vendors_to_do_counts(tenants, seller_client):
