@@ -58,8 +58,10 @@ class Command(BaseCommand):
             self.stdout.write("\n  No demo logins: no installed app reported one.")
             return
         self.stdout.write("\n  Logins (role, e-mail, password):")
+        role_width = max(len(role) for role, _, _ in logins) + 2
+        email_width = max(len(email) for _, email, _ in logins) + 2
         for role, email, password in logins:
-            self.stdout.write(f"    {role:<16}{email:<32}{password}")
+            self.stdout.write(f"    {role:<{role_width}}{email:<{email_width}}{password}")
 
 
 def refuse_outside_sandbox() -> None:
