@@ -1,0 +1,1 @@
+"""Product images and videos: validation, processing into renditions, the media rows."""

@@ -1,0 +1,213 @@
+"""Turn an uploaded image or video into what the storefront serves. Pure: no models, no storage.
+
+Images become WebP renditions at several widths plus one JPEG fallback; videos become an
+H.264/AAC MP4 of at most 720p with fast start, plus a poster frame. Speed matters here
+(performance.md section 5): a JPEG is decoded at a reduced size through libjpeg's DCT
+scaling (``Image.draft``) and the WebP encoder runs at a mid ``method``, because decode and
+encode dominate the cost, not the resize.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import BinaryIO
+
+import av
+from PIL import Image, ImageOps
+
+IMAGE_WIDTHS = (320, 640, 1024, 1600)
+WEBP_QUALITY = 80
+# method 4 (Pillow's default) costs ~3x method 2 for ~5 % smaller files; measured in bench/media.py.
+WEBP_METHOD = 3
+JPEG_QUALITY = 85
+
+VIDEO_MAX_SHORT_SIDE = 720
+VIDEO_MAX_LONG_SIDE = 1280
+# veryfast: ~1.7x realtime for 1080p -> 720p on two cores (performance.md 5.2); CRF 23 is x264's default quality.
+X264_OPTIONS = {"preset": "veryfast", "crf": "23", "profile": "high"}
+POSTER_AT_SECONDS = 1.0
+_ORIENTATIONS_THAT_SWAP_AXES = {5, 6, 7, 8}
+_EXIF_ORIENTATION = 0x0112
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One encoded image: its pixel size, format ("webp" or "jpeg") and bytes."""
+
+    width: int
+    height: int
+    format: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    """Every rendition of one source image and the source's upright size."""
+
+    width: int
+    height: int
+    renditions: list[Rendition]
+
+
+@dataclass(frozen=True)
+class VideoResult:
+    """The transcoded video's size and duration and a JPEG poster frame."""
+
+    width: int
+    height: int
+    duration: float
+    poster: Rendition
+
+
+def rendition_widths(source_width: int, widths: tuple[int, ...] = IMAGE_WIDTHS) -> list[int]:
+    """Return the widths to produce for a source this wide: never wider than the source."""
+    chosen = [width for width in sorted(widths) if width <= source_width]
+    return chosen or [source_width]
+
+
+def upright_size(image: Image.Image) -> tuple[int, int]:
+    """Return the size the image has once its EXIF orientation is applied."""
+    orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
+    if orientation in _ORIENTATIONS_THAT_SWAP_AXES:
+        return image.height, image.width
+    return image.width, image.height
+
+
+def make_image_renditions(source: BinaryIO, widths: tuple[int, ...] = IMAGE_WIDTHS) -> ImageResult:
+    """Decode ``source`` (first frame only) and encode WebP renditions plus a JPEG fallback."""
+    with Image.open(source) as image:
+        image.seek(0)  # an animated GIF or WebP: the first frame only
+        upright_width, upright_height = upright_size(image)
+        targets = rendition_widths(upright_width, widths)
+        _draft_for(image, scale=targets[-1] / upright_width)
+        picture = _upright_clean(image)
+    renditions: list[Rendition] = []
+    current = picture
+    for width in reversed(targets):  # largest first, each smaller one from the previous
+        height = max(1, round(upright_height * width / upright_width))
+        if current.size != (width, height):
+            current = current.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        if width == targets[-1]:
+            renditions.append(_encode(_flatten(current), "jpeg"))
+        renditions.append(_encode(current, "webp"))
+    renditions.sort(key=lambda item: (item.format, item.width))
+    return ImageResult(width=upright_width, height=upright_height, renditions=renditions)
+
+
+def _draft_for(image: Image.Image, *, scale: float) -> None:
+    # A JPEG decodes at 1/2, 1/4 or 1/8 size for free if the result stays at least as large.
+    if image.format == "JPEG" and scale < 1:
+        wanted = (math.ceil(image.width * scale), math.ceil(image.height * scale))
+        image.draft("RGB", wanted)
+
+
+def _upright_clean(image: Image.Image) -> Image.Image:
+    """Return the decoded pixels turned upright, in RGB(A), without any metadata."""
+    image.load()
+    upright = ImageOps.exif_transpose(image)
+    has_alpha = upright.mode in {"RGBA", "LA", "PA"} or "transparency" in upright.info
+    clean = upright.convert("RGBA" if has_alpha else "RGB")
+    clean.info = {}  # EXIF, XMP, comments, ICC: nothing of the camera's survives
+    return clean
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    if image.mode != "RGBA":
+        return image
+    background = Image.new("RGB", image.size, (255, 255, 255))
+    background.paste(image, mask=image.getchannel("A"))
+    return background
+
+
+def _encode(image: Image.Image, fmt: str) -> Rendition:
+    buffer = io.BytesIO()
+    if fmt == "webp":
+        image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
+    else:
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return Rendition(width=image.width, height=image.height, format=fmt, data=buffer.getvalue())
+
+
+def video_output_size(width: int, height: int) -> tuple[int, int]:
+    """Return the size at most 720p (either orientation), same aspect, both sides even."""
+    scale = min(
+        1.0,
+        VIDEO_MAX_SHORT_SIDE / min(width, height),
+        VIDEO_MAX_LONG_SIDE / max(width, height),
+    )
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+
+
+def transcode_video(source: str | Path, destination: str | Path) -> VideoResult:
+    """Transcode ``source`` to an H.264/AAC fast-start MP4 at ``destination``; grab a poster."""
+    with av.open(str(source)) as container:
+        video_in = container.streams.video[0]
+        video_in.thread_type = "AUTO"
+        audio_in = container.streams.audio[0] if container.streams.audio else None
+        width, height = video_output_size(video_in.width, video_in.height)
+        with av.open(
+            str(destination), "w", format="mp4", options={"movflags": "+faststart"}
+        ) as out:
+            video_out = out.add_stream("libx264", rate=video_in.average_rate or Fraction(30))
+            video_out.width, video_out.height, video_out.pix_fmt = width, height, "yuv420p"
+            video_out.options = X264_OPTIONS
+            video_out.thread_type = "AUTO"
+            audio_out = _add_audio_stream(out, audio_in)
+            poster, duration = _copy_streams(
+                out, container, video_in, audio_in, video_out, audio_out
+            )
+            _flush(out, video_out, audio_out)
+    if poster is None:
+        raise ValueError("the video has no frame")
+    return VideoResult(width=width, height=height, duration=duration, poster=poster)
+
+
+def _add_audio_stream(out: av.container.OutputContainer, audio_in: av.AudioStream | None):
+    if audio_in is None:
+        return None
+    rate = audio_in.rate if audio_in.rate in {44100, 48000} else 48000
+    return out.add_stream("aac", rate=rate, layout="stereo")
+
+
+def _copy_streams(out, container, video_in, audio_in, video_out, audio_out):
+    """Decode, scale and encode every frame; return the poster frame and the duration."""
+    poster: Rendition | None = None
+    first_frame = None
+    duration = 0.0
+    streams = [stream for stream in (video_in, audio_in) if stream is not None]
+    for packet in container.demux(*streams):
+        for frame in packet.decode():
+            if packet.stream is audio_in:
+                out.mux(audio_out.encode(frame))
+                continue
+            scaled = frame.reformat(
+                width=video_out.width, height=video_out.height, format="yuv420p"
+            )
+            seconds = float(frame.time) if frame.time is not None else 0.0
+            duration = max(duration, seconds + _frame_seconds(video_in))
+            first_frame = first_frame or scaled
+            if poster is None and seconds >= POSTER_AT_SECONDS:
+                poster = _poster(scaled)
+            out.mux(video_out.encode(scaled))
+    if poster is None and first_frame is not None:
+        poster = _poster(first_frame)  # shorter than POSTER_AT_SECONDS: its first frame
+    return poster, duration
+
+
+def _frame_seconds(stream) -> float:
+    rate = stream.average_rate or stream.guessed_rate
+    return float(1 / rate) if rate else 0.0
+
+
+def _poster(frame) -> Rendition:
+    return _encode(frame.to_image(), "jpeg")
+
+
+def _flush(out, video_out, audio_out) -> None:
+    out.mux(video_out.encode(None))
+    if audio_out is not None:
+        out.mux(audio_out.encode(None))
