@@ -276,3 +276,6 @@ class TextOption(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+from catalog.media.models import ProductMedia  # noqa: E402,F401
