@@ -24,6 +24,7 @@ IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 MP4_DEMUXER = "mov,mp4,m4a,3gp,3g2,mj2"
 MATROSKA_DEMUXER = "matroska,webm"
 WEBM_VIDEO_CODECS = {"vp8", "vp9", "av1"}
+VIDEO_DEMUXERS = {MP4_DEMUXER, MATROSKA_DEMUXER}
 
 
 class InvalidMediaError(ShopError):
@@ -167,3 +168,30 @@ def _duration(container: av.container.InputContainer, stream: av.VideoStream) ->
     if stream.duration and stream.time_base:
         return float(stream.duration * stream.time_base)
     return 0.0
+
+
+def detect_kind(file: BinaryIO, *, name: str) -> str:
+    """Return "image" or "video" from the content, or raise if it is neither."""
+    file.seek(0)
+    try:
+        with Image.open(file):
+            return "image"
+    except Image.DecompressionBombError:
+        return "image"  # an image, too large: validate_image says so
+    except (OSError, SyntaxError, ValueError):
+        pass
+    finally:
+        file.seek(0)
+    try:
+        with av.open(file, "r") as container:
+            # FFmpeg reads almost anything (even SVG or text) as "video": only our containers count.
+            if container.streams.video and container.format.name in VIDEO_DEMUXERS:
+                return "video"
+    except av.FFmpegError:
+        pass
+    finally:
+        file.seek(0)
+    raise InvalidMediaError(
+        _('"%(name)s" is neither a JPEG, PNG, WebP or GIF image nor an MP4, MOV or WebM video.')
+        % {"name": name}
+    )

@@ -1,0 +1,269 @@
+"""Use cases of the media pipeline: add a file to a product's gallery, process it.
+
+``add_media`` runs in the request: it only makes the cheap checks (content type, byte
+size, pixel count from the header, video duration), stores the original and queues
+the processing once the transaction commits, so an upload never waits for a
+transcoder. ``process_media`` runs on the ``media`` queue and can run any number of
+times for the same row: it does nothing once the row is ready.
+
+Errors are split by what a retry could change: a file that cannot be decoded fails for
+good at once (``MediaFailed`` with the reason); storage that cannot be read or written
+raises ``OSError`` so the task retries it with backoff.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.media import processing, validation
+from catalog.media.events import MediaAdded, MediaFailed, MediaProcessed
+from catalog.media.models import MediaKind, MediaStatus, ProductMedia
+from catalog.models import Product, Variant
+from shop.events import publish
+from shop.exceptions import NotFoundError, ShopError
+
+RENDITIONS_DIR = "catalog/renditions"
+
+
+class MediaProcessingError(Exception):
+    """The stored file cannot be turned into renditions; retrying will not help."""
+
+
+@dataclass
+class Outcome:
+    """What processing produced, ready to be written onto the row."""
+
+    width: int
+    height: int
+    renditions: dict[str, dict[str, str]]
+    poster: str = ""
+    duration: float | None = None
+
+
+def add_media(
+    *,
+    product_id: int,
+    file: File,
+    kind: str | None = None,
+    variant_id: int | None = None,
+    alt_text: str = "",
+    vendor_id: int | None = None,
+) -> ProductMedia:
+    """Validate an uploaded image or video, store it last in the gallery, queue its processing."""
+    name = Path(file.name or "upload").name
+    kind = kind or validation.detect_kind(file, name=name)
+    extension = _validate(file, kind=kind, name=name)
+    with transaction.atomic():
+        product = _lock_product(product_id, vendor_id)
+        variant = _variant_of(product, variant_id)
+        media = ProductMedia(
+            product=product,
+            variant=variant,
+            kind=kind,
+            original_name=name[:255],
+            alt_text=alt_text,
+            position=_next_position(product),
+        )
+        file.seek(0)
+        media.original.save(f"{product.pk}/{uuid.uuid4().hex}.{extension}", file, save=False)
+        try:
+            media.save()
+        except Exception:
+            default_storage.delete(media.original.name)
+            raise
+        publish(
+            MediaAdded(media_id=media.pk, product_id=product.pk, kind=kind, original_name=name),
+            subject=media,
+        )
+        _queue(media)
+    return media
+
+
+def _validate(file: File, *, kind: str, name: str) -> str:
+    size = getattr(file, "size", None)
+    if kind == MediaKind.IMAGE:
+        return validation.validate_image(file, name=name, size=size).extension
+    if kind == MediaKind.VIDEO:
+        return validation.validate_video(file, name=name, size=size).extension
+    raise ShopError("invalid_media_kind", _("Unknown media kind."), fields={"kind": [kind]})
+
+
+def _lock_product(product_id: int, vendor_id: int | None) -> Product:
+    products = Product.objects.select_for_update().filter(pk=product_id)
+    if vendor_id is not None:  # a vendor may add media to its own products only
+        products = products.filter(vendor_id=vendor_id)
+    product = products.first()
+    if product is None:
+        raise NotFoundError(_("Product not found."))
+    return product
+
+
+def _variant_of(product: Product, variant_id: int | None) -> Variant | None:
+    if variant_id is None:
+        return None
+    variant = Variant.objects.filter(pk=variant_id, product=product).first()
+    if variant is None:
+        message = _("This variant does not belong to the product.")
+        raise ShopError("invalid_variant", message, fields={"variant": [message]})
+    return variant
+
+
+def _next_position(product: Product) -> int:
+    # The product row is locked, so two uploads cannot take the same position.
+    last = ProductMedia.objects.filter(product=product).aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
+
+
+def _queue(media: ProductMedia) -> None:
+    from catalog import tasks  # tasks import this module
+
+    task = tasks.process_video if media.kind == MediaKind.VIDEO else tasks.process_image
+    task.delay_on_commit(media.pk)
+
+
+def process_media(*, media_id: int) -> ProductMedia:
+    """Create the renditions of one media row; mark it ready, or failed with the reason."""
+    media = _start(media_id)
+    if media.status == MediaStatus.READY:
+        return media
+    try:
+        outcome = _render(media)
+    except MediaProcessingError as exc:
+        return fail_media(media_id=media_id, reason=str(exc))
+    return _finish(media_id, outcome)
+
+
+def _start(media_id: int) -> ProductMedia:
+    with transaction.atomic():
+        media = ProductMedia.objects.select_for_update().get(pk=media_id)
+        if media.status != MediaStatus.READY:
+            media.status = MediaStatus.PROCESSING
+            media.attempts += 1
+            media.save(update_fields=["status", "attempts", "updated_at"])
+    return media
+
+
+def _finish(media_id: int, outcome: Outcome) -> ProductMedia:
+    with transaction.atomic():
+        media = ProductMedia.objects.select_for_update().get(pk=media_id)
+        if media.status == MediaStatus.READY:
+            return media  # another run of the same task finished first
+        media.status = MediaStatus.READY
+        media.failure_reason = ""
+        media.width, media.height = outcome.width, outcome.height
+        media.renditions = outcome.renditions
+        media.poster = outcome.poster
+        media.duration = outcome.duration
+        media.processed_at = timezone.now()
+        media.save()
+        publish(
+            MediaProcessed(
+                media_id=media.pk,
+                product_id=media.product_id,
+                kind=media.kind,
+                attempts=media.attempts,
+            ),
+            subject=media,
+        )
+    return media
+
+
+def fail_media(*, media_id: int, reason: str) -> ProductMedia:
+    """Mark a media row failed for good with a reason the merchant can read."""
+    with transaction.atomic():
+        media = ProductMedia.objects.select_for_update().get(pk=media_id)
+        if media.status == MediaStatus.READY:
+            return media
+        media.status = MediaStatus.FAILED
+        media.failure_reason = reason
+        media.save(update_fields=["status", "failure_reason", "updated_at"])
+        publish(
+            MediaFailed(
+                media_id=media.pk,
+                product_id=media.product_id,
+                kind=media.kind,
+                attempts=media.attempts,
+                reason=reason,
+            ),
+            subject=media,
+        )
+    return media
+
+
+def _render(media: ProductMedia) -> Outcome:
+    if media.kind == MediaKind.VIDEO:
+        return _render_video(media)
+    return _render_image(media)
+
+
+def _render_image(media: ProductMedia) -> Outcome:
+    with media.original.open("rb") as stored:  # OSError here: storage, worth a retry
+        source = io.BytesIO(stored.read())
+    try:
+        validation.validate_image(source, name=media.original_name)
+        result = processing.make_image_renditions(source)
+    except validation.InvalidMediaError as exc:
+        raise MediaProcessingError(exc.message) from exc
+    except Exception as exc:  # any decoder error: the file itself is bad
+        raise MediaProcessingError(_cannot_process(media, exc)) from exc
+    renditions: dict[str, dict[str, str]] = {}
+    for item in result.renditions:
+        extension = "jpg" if item.format == "jpeg" else item.format
+        path = _store(media, f"{item.width}.{extension}", item.data)
+        renditions.setdefault(item.format, {})[str(item.width)] = path
+    return Outcome(width=result.width, height=result.height, renditions=renditions)
+
+
+def _render_video(media: ProductMedia) -> Outcome:
+    with tempfile.TemporaryDirectory(prefix="media-") as workdir:
+        source, destination = Path(workdir) / "source", Path(workdir) / "video.mp4"
+        with media.original.open("rb") as stored, source.open("wb") as local:
+            for chunk in stored.chunks():
+                local.write(chunk)
+        try:
+            with source.open("rb") as local:
+                validation.validate_video(local, name=media.original_name)
+            result = processing.transcode_video(source, destination)
+        except validation.InvalidMediaError as exc:
+            raise MediaProcessingError(exc.message) from exc
+        except Exception as exc:  # any decoder or encoder error: the file itself is bad
+            raise MediaProcessingError(_cannot_process(media, exc)) from exc
+        with destination.open("rb") as video:
+            video_path = _store(media, "video.mp4", video)
+    poster = _store(media, "poster.jpg", result.poster.data)
+    return Outcome(
+        width=result.width,
+        height=result.height,
+        renditions={"mp4": {str(result.width): video_path}},
+        poster=poster,
+        duration=result.duration,
+    )
+
+
+def _cannot_process(media: ProductMedia, exc: Exception) -> str:
+    return _('"%(name)s" could not be processed: %(error)s') % {
+        "name": media.original_name,
+        "error": str(exc) or type(exc).__name__,
+    }
+
+
+def _store(media: ProductMedia, filename: str, content: bytes | Any) -> str:
+    """Write one output at a fixed path, replacing what an earlier attempt left there."""
+    path = f"{RENDITIONS_DIR}/{media.pk}/{filename}"
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    data = ContentFile(content) if isinstance(content, bytes) else File(content)
+    return default_storage.save(path, data)
