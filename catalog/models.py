@@ -9,6 +9,7 @@ them so no page shows a deleted product by accident; ``Product.all_objects`` see
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -50,6 +51,15 @@ class Category(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse a parent that is the category itself or one of its descendants."""
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A category cannot be placed under itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
 
 
 class Status(models.TextChoices):

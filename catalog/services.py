@@ -114,6 +114,7 @@ def create_product(*, vendor_id: int, categories: Iterable[int] = (), **values: 
         check_notice(values["notice_type"], {})
     with transaction.atomic():
         product = Product(vendor_id=vendor_id, **values)
+        check_product_rules(product)
         save_validated(product)
         product.categories.set(existing_categories(categories))
         publish(
@@ -143,6 +144,7 @@ def update_product(
             setattr(product, name, value)
         if "notice_type" in changes and "notice" not in changes:
             check_notice(product.notice_type, product.notice)
+        check_product_rules(product)
         save_validated(product)
         if categories is not None:
             product.categories.set(existing_categories(categories))
@@ -186,16 +188,8 @@ def change_price(*, product_id: int, price: Any, vendor_id: int | None = None) -
         old_price = product.price
         if old_price == new_price:
             return product
-        lowest = min(product.variants.values_list("extra_price", flat=True), default=Decimal(0))
-        if new_price + lowest < 0:
-            raise invalid_product(
-                {
-                    "price": [
-                        _("A variant's price would fall below zero; change its extra price first.")
-                    ]
-                }
-            )
         product.price = new_price
+        check_product_rules(product)
         product.save(update_fields=["price", "updated_at"])
         publish(
             PriceChanged(
@@ -275,6 +269,31 @@ def existing_categories(category_ids: Iterable[int]) -> list[Category]:
     if len(found) != len(set(ids)):
         raise invalid_product({"categories": [_("Select valid categories.")]})
     return found
+
+
+def check_product_rules(product: Product) -> None:
+    """Refuse another vendor's shipping policy and a price that a variant's 옵션가 would sink."""
+    if product.shipping_policy_id is not None and product.vendor_id is not None:
+        policy_vendor = (
+            Product._meta.get_field("shipping_policy")
+            .related_model.objects.filter(pk=product.shipping_policy_id)
+            .values_list("vendor_id", flat=True)
+            .first()
+        )
+        if policy_vendor != product.vendor_id:
+            raise invalid_product(
+                {"shipping_policy": [_("Select a shipping policy of the product's vendor.")]}
+            )
+    if product.pk is not None:
+        lowest = min(product.variants.values_list("extra_price", flat=True), default=Decimal(0))
+        if product.price + lowest < 0:
+            raise invalid_product(
+                {
+                    "price": [
+                        _("A variant's price would fall below zero; change its extra price first.")
+                    ]
+                }
+            )
 
 
 def save_validated(obj: Any) -> None:
@@ -517,7 +536,8 @@ def add_variant(
 
 # --- The variant grid -----------------------------------------------------------------------
 
-GRID_FIELDS = ("extra_price", "stock", "active")
+GRID_FIELDS = ("extra_price", "stock", "active", "sku")
+GRID_COLUMNS = ["extra_price", "stock", "is_active", "sku"]
 
 
 def row_errors(product: Product, row: dict[str, Any], *, prefix: str) -> dict[str, list[str]]:
@@ -540,6 +560,8 @@ def row_errors(product: Product, row: dict[str, Any], *, prefix: str) -> dict[st
             errors[f"{prefix}stock"] = [_("Enter a whole number of zero or more.")]
     if "active" in row and not isinstance(row["active"], bool):
         errors[f"{prefix}active"] = [_("Enter true or false.")]
+    if "sku" in row and (not isinstance(row["sku"], str) or len(row["sku"]) > 64):
+        errors[f"{prefix}sku"] = [_("Enter a code of at most 64 characters.")]
     return errors
 
 
@@ -582,17 +604,16 @@ def update_variant_grid(
         diff: dict[str, list[Any]] = {}
         for row in rows:
             variant = variants[row["variant_id"]]
-            before = audit.snapshot(variant, ["extra_price", "stock", "is_active"])
+            before = audit.snapshot(variant, GRID_COLUMNS)
             variant.extra_price = Decimal(str(row.get("extra_price", variant.extra_price)))
             variant.stock = int(row.get("stock", variant.stock))
             variant.is_active = row.get("active", variant.is_active)
-            after = audit.snapshot(variant, ["extra_price", "stock", "is_active"])
+            variant.sku = row.get("sku", variant.sku)
+            after = audit.snapshot(variant, GRID_COLUMNS)
             for name, change in audit.changes(before, after).items():
                 diff[f"variants.{variant.pk}.{name}"] = change
         changed = {int(key.split(".")[1]) for key in diff}
-        Variant.objects.bulk_update(
-            [variants[pk] for pk in changed], ["extra_price", "stock", "is_active"]
-        )
+        Variant.objects.bulk_update([variants[pk] for pk in changed], GRID_COLUMNS)
         if diff:
             publish(
                 ProductChanged(product_id=product.pk, vendor_id=product.vendor_id, changes=diff),

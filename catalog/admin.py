@@ -1,0 +1,55 @@
+"""The platform admin's catalog pages: the category tree and every vendor's products.
+
+Importing this module also registers the seller center's product pages.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from catalog.admin_mixins import (
+    AddOnInlineMixin,
+    OptionGroupInlineMixin,
+    ProductAdminMixin,
+    TextOptionInlineMixin,
+    VariantInlineMixin,
+)
+from catalog.models import Category, Product
+from catalog.seller_admin import ProductSellerAdmin  # noqa: F401  (registers the seller center's pages)
+from shop.admin import AuditedModelAdmin
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedModelAdmin):
+    list_display = ["name", "parent", "slug", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active", "parent"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["parent", "name", "slug", "position", "is_active", "seo_title", "seo_description"]
+
+
+class OptionGroupInline(OptionGroupInlineMixin, admin.TabularInline):
+    pass
+
+
+class VariantInline(VariantInlineMixin, admin.TabularInline):
+    pass
+
+
+class AddOnInline(AddOnInlineMixin, admin.TabularInline):
+    pass
+
+
+class TextOptionInline(TextOptionInlineMixin, admin.TabularInline):
+    pass
+
+
+@admin.register(Product)
+class ProductAdmin(ProductAdminMixin, AuditedModelAdmin):
+    """Every vendor's products; saves, actions and deletion go through the services."""
+
+    list_filter = ["status", "vendor", "categories", "is_tax_free"]
+    autocomplete_fields = ["vendor"]
+    inlines = [OptionGroupInline, VariantInline, AddOnInline, TextOptionInline]
