@@ -48,3 +48,39 @@ class MediaFailed(Event):
     kind: str
     attempts: int
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaRequeued(Event):
+    """A failed media row was sent back to the queue for another try."""
+
+    subject_model = "catalog.ProductMedia"
+    subject_field = "media_id"
+
+    media_id: int
+    product_id: int
+    previous_reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaReordered(Event):
+    """A product's gallery got a new order; ``media_ids`` lists it first to last."""
+
+    subject_model = "catalog.Product"
+    subject_field = "product_id"
+
+    product_id: int
+    media_ids: list[int]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MediaRemoved(Event):
+    """An image or video was removed from a product's gallery, with its files."""
+
+    subject_model = "catalog.Product"
+    subject_field = "product_id"
+
+    media_id: int
+    product_id: int
+    kind: str
+    original_name: str

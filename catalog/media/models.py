@@ -8,6 +8,7 @@ ready, or to failed with the reason shown in the admin.
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -92,3 +93,29 @@ class ProductMedia(TimeStampedModel):
     @property
     def is_ready(self) -> bool:
         return self.status == MediaStatus.READY
+
+    def image_urls(self, fmt: str = "webp") -> dict[int, str]:
+        """Return ``{width: url}`` of the ready renditions in ``fmt``, narrowest first."""
+        paths = self.renditions.get(fmt, {}) if self.is_ready else {}
+        return {int(width): default_storage.url(paths[width]) for width in sorted(paths, key=int)}
+
+    def srcset(self, fmt: str = "webp") -> str:
+        """Return an HTML ``srcset`` value, e.g. "/media/.../320.webp 320w, ..."."""
+        return ", ".join(f"{url} {width}w" for width, url in self.image_urls(fmt).items())
+
+    def url(self, max_width: int | None = None, fmt: str = "webp") -> str:
+        """Return the widest rendition no wider than ``max_width`` (any if none is), or ""."""
+        urls = self.image_urls(fmt)
+        if not urls:
+            return ""
+        fitting = [width for width in urls if max_width is None or width <= max_width]
+        return urls[max(fitting) if fitting else min(urls)]
+
+    @property
+    def video_url(self) -> str:
+        paths = self.renditions.get("mp4", {}) if self.is_ready else {}
+        return default_storage.url(next(iter(paths.values()))) if paths else ""
+
+    @property
+    def poster_url(self) -> str:
+        return default_storage.url(self.poster) if self.is_ready and self.poster else ""

@@ -29,7 +29,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.media import processing, validation
-from catalog.media.events import MediaAdded, MediaFailed, MediaProcessed
+from catalog.media.events import (
+    MediaAdded,
+    MediaFailed,
+    MediaProcessed,
+    MediaRemoved,
+    MediaReordered,
+    MediaRequeued,
+)
 from catalog.media.models import MediaKind, MediaStatus, ProductMedia
 from catalog.models import Product, Variant
 from shop.events import publish
@@ -132,6 +139,82 @@ def _queue(media: ProductMedia) -> None:
 
     task = tasks.process_video if media.kind == MediaKind.VIDEO else tasks.process_image
     task.delay_on_commit(media.pk)
+
+
+def retry_media(*, media_id: int, vendor_id: int | None = None) -> ProductMedia:
+    """Send a failed media row back to the queue once the cause (e.g. storage) is fixed."""
+    with transaction.atomic():
+        media = _lock_media(media_id, vendor_id)
+        if media.status != MediaStatus.FAILED:
+            message = _("Only media that failed can be processed again.")
+            raise ShopError("media_not_failed", message, fields={"status": [message]})
+        previous_reason = media.failure_reason
+        media.status, media.failure_reason = MediaStatus.PENDING, ""
+        media.save(update_fields=["status", "failure_reason", "updated_at"])
+        publish(
+            MediaRequeued(
+                media_id=media.pk, product_id=media.product_id, previous_reason=previous_reason
+            ),
+            subject=media,
+        )
+        _queue(media)
+    return media
+
+
+def reorder_media(
+    *, product_id: int, media_ids: list[int], vendor_id: int | None = None
+) -> list[ProductMedia]:
+    """Put a product's gallery in the order of ``media_ids``, which must list all of it."""
+    with transaction.atomic():
+        product = _lock_product(product_id, vendor_id)
+        gallery = {media.pk: media for media in ProductMedia.objects.filter(product=product)}
+        if sorted(media_ids) != sorted(gallery):
+            message = _("List every image and video of the product exactly once.")
+            raise ShopError("invalid_media_order", message, fields={"media_ids": [message]})
+        ordered = [gallery[media_id] for media_id in media_ids]
+        for position, media in enumerate(ordered):
+            media.position = position
+        ProductMedia.objects.bulk_update(ordered, ["position"])
+        publish(MediaReordered(product_id=product.pk, media_ids=list(media_ids)), subject=product)
+    return ordered
+
+
+def remove_media(*, media_id: int, vendor_id: int | None = None) -> None:
+    """Delete a media row; its original and renditions are deleted once that commits."""
+    with transaction.atomic():
+        media = _lock_media(media_id, vendor_id)
+        files = [media.original.name, media.poster, *_rendition_paths(media.renditions)]
+        publish(
+            MediaRemoved(
+                media_id=media.pk,
+                product_id=media.product_id,
+                kind=media.kind,
+                original_name=media.original_name,
+            ),
+            subject=media.product,
+        )
+        media.delete()
+        # After commit: a rolled-back removal must not lose the files of a row that stays.
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _lock_media(media_id: int, vendor_id: int | None) -> ProductMedia:
+    rows = ProductMedia.objects.select_for_update().filter(pk=media_id)
+    if vendor_id is not None:
+        rows = rows.filter(product__vendor_id=vendor_id)
+    media = rows.first()
+    if media is None:
+        raise NotFoundError(_("Media not found."))
+    return media
+
+
+def _rendition_paths(renditions: dict[str, dict[str, str]]) -> list[str]:
+    return [path for by_width in renditions.values() for path in by_width.values()]
+
+
+def _delete_files(paths: list[str]) -> None:
+    for path in filter(None, paths):
+        default_storage.delete(path)
 
 
 def process_media(*, media_id: int) -> ProductMedia:

@@ -225,3 +225,99 @@ def test_media_tasks_run_on_the_media_queue(task):
 
     assert task.name.startswith("catalog.tasks.process_")
     assert app.amqp.router.route({}, task.name)["queue"].name == "media"
+
+
+def test_a_ready_image_gives_its_urls_and_srcset_narrowest_first(
+    django_capture_on_commit_callbacks,
+):
+    product = make_product()
+    with django_capture_on_commit_callbacks(execute=True):
+        media = services.add_media(
+            product_id=product.pk, file=upload(media_files.image_bytes(800, 600))
+        )
+    media.refresh_from_db()
+    base = f"/media/catalog/renditions/{media.pk}"
+
+    assert media.image_urls() == {320: f"{base}/320.webp", 640: f"{base}/640.webp"}
+    assert media.srcset() == f"{base}/320.webp 320w, {base}/640.webp 640w"
+    assert media.url(max_width=500) == f"{base}/320.webp"
+    assert media.url(max_width=100) == f"{base}/320.webp"  # none fits: the smallest
+    assert media.url(fmt="jpeg") == f"{base}/640.jpg"
+    assert (media.video_url, media.poster_url) == ("", "")
+
+
+def test_a_media_row_that_is_not_ready_has_no_urls():
+    media = broken_row(make_product(), media_files.image_bytes(100, 100))
+
+    assert (media.url(), media.srcset(), media.image_urls()) == ("", "", {})
+
+
+def test_a_failed_row_can_be_sent_back_to_the_queue_and_then_succeeds(
+    django_capture_on_commit_callbacks,
+):
+    media = broken_row(make_product(), media_files.image_bytes(300, 200))
+    services.fail_media(media_id=media.pk, reason="storage was down")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retry_media(media_id=media.pk)
+
+    media.refresh_from_db()
+    assert (media.status, media.failure_reason) == ("ready", "")
+    event = AuditEvent.objects.get(event_type="catalog.MediaRequeued")
+    assert event.payload["previous_reason"] == "storage was down"
+
+
+def test_only_a_failed_row_can_be_retried():
+    media = broken_row(make_product(), media_files.image_bytes(100, 100))
+
+    with pytest.raises(ShopError, match="Only media that failed"):
+        services.retry_media(media_id=media.pk)
+
+
+def test_another_vendor_cannot_retry_reorder_or_remove_media():
+    media = broken_row(make_product(), media_files.image_bytes(100, 100))
+    stranger = VendorFactory().pk
+
+    with pytest.raises(NotFoundError):
+        services.retry_media(media_id=media.pk, vendor_id=stranger)
+    with pytest.raises(NotFoundError):
+        services.reorder_media(
+            product_id=media.product_id, media_ids=[media.pk], vendor_id=stranger
+        )
+    with pytest.raises(NotFoundError):
+        services.remove_media(media_id=media.pk, vendor_id=stranger)
+    assert ProductMedia.objects.filter(pk=media.pk).exists()
+
+
+def test_the_gallery_is_reordered_only_with_a_complete_list():
+    product = make_product()
+    first, second, third = (
+        broken_row(product, media_files.image_bytes(50, 50), f"{n}.jpg") for n in range(3)
+    )
+    for position, media in enumerate([first, second, third]):
+        ProductMedia.objects.filter(pk=media.pk).update(position=position)
+
+    services.reorder_media(product_id=product.pk, media_ids=[third.pk, first.pk, second.pk])
+    with pytest.raises(ShopError) as error:
+        services.reorder_media(product_id=product.pk, media_ids=[first.pk, second.pk])
+
+    assert list(product.media.values_list("pk", flat=True)) == [third.pk, first.pk, second.pk]
+    assert "media_ids" in error.value.fields
+
+
+def test_removing_media_deletes_its_files_after_commit(
+    django_capture_on_commit_callbacks, media_root
+):
+    product = make_product()
+    with django_capture_on_commit_callbacks(execute=True):
+        media = services.add_media(
+            product_id=product.pk, file=upload(media_files.image_bytes(700, 500))
+        )
+    assert len(stored_files(media_root)) == 4  # original, 320 and 640 WebP, 640 JPEG
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_media(media_id=media.pk)
+
+    assert not ProductMedia.objects.exists()
+    assert stored_files(media_root) == []
+    assert AuditEvent.objects.filter(event_type="catalog.MediaRemoved").count() == 1
