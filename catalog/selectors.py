@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from catalog.models import Category, OptionGroup, OptionValue, Product, Variant
 from shop.exceptions import NotFoundError
+from vendors.models import Vendor
 
 PRODUCT_AUDITED_FIELDS = [
     "vendor",
@@ -89,6 +90,7 @@ def storefront_products() -> QuerySet[Product]:
     """Return the products shoppers may see, with what a list shows, in constant queries."""
     return (
         Product.objects.on_sale()
+        .filter(vendor__status=Vendor.Status.APPROVED)  # a suspended shop sells nothing
         .select_related("vendor")
         .prefetch_related(
             "categories", Prefetch("variants", queryset=Variant.objects.filter(is_active=True))
@@ -129,7 +131,10 @@ def get_product(
         "text_options",
     )
     if visible_only:
-        rows = rows.filter(status__in=[Product.Status.ON_SALE, Product.Status.SOLD_OUT])
+        rows = rows.filter(
+            status__in=[Product.Status.ON_SALE, Product.Status.SOLD_OUT],
+            vendor__status=Vendor.Status.APPROVED,
+        )
     if vendor_id is not None:
         rows = rows.filter(vendor_id=vendor_id)
     product = rows.filter(pk=product_id).first()

@@ -4,12 +4,14 @@ import pytest
 
 from catalog import selectors
 from catalog.models import Product
+from shop.exceptions import NotFoundError
 from tests.catalog.factories import (
     CategoryFactory,
     OptionValueFactory,
     ProductFactory,
     VariantFactory,
 )
+from vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +89,11 @@ def test_get_product_prefetches_options_and_variants(django_assert_num_queries):
         assert [v.pk for v in product.variants.all()] == [variant.pk]
         assert [list(group.values.all()) for group in product.option_groups.all()] == [[value]]
         assert product.vendor.pk == variant.product.vendor_id
+
+
+def test_products_of_a_suspended_vendor_are_not_shown():
+    product = ProductFactory(vendor__status=Vendor.Status.SUSPENDED)
+    assert list(selectors.list_products()) == []
+    with pytest.raises(NotFoundError):
+        selectors.get_product(product_id=product.pk)
+    assert selectors.get_product(product_id=product.pk, visible_only=False) == product
