@@ -58,8 +58,8 @@ def clean_product_values(values: dict[str, Any]) -> dict[str, Any]:
         cleaned["description"] = clean_description(cleaned["description"] or "")
     if "price" in cleaned:
         cleaned["price"] = parse_krw(cleaned["price"], field="price", minimum=Decimal(0))
-    if "notice_type" in cleaned or "notice" in cleaned:
-        check_notice(cleaned.get("notice_type"), cleaned.get("notice"))
+    if "notice_type" in cleaned and "notice" in cleaned:
+        check_notice(cleaned["notice_type"], cleaned["notice"])
     return cleaned
 
 
@@ -110,8 +110,7 @@ def create_product(*, vendor_id: int, categories: Iterable[int] = (), **values: 
     """Create a product of the vendor (a draft unless ``status`` says otherwise)."""
     values = clean_product_values(values)
     values.setdefault("notice_type", Product._meta.get_field("notice_type").default)
-    if "notice" not in values:
-        check_notice(values["notice_type"], {})
+    check_notice(values["notice_type"], values.setdefault("notice", {}))
     with transaction.atomic():
         product = Product(vendor_id=vendor_id, **values)
         check_product_rules(product)
@@ -142,7 +141,7 @@ def update_product(
         before = selectors.audit_values(product)
         for name, value in changes.items():
             setattr(product, name, value)
-        if "notice_type" in changes and "notice" not in changes:
+        if "notice_type" in changes or "notice" in changes:
             check_notice(product.notice_type, product.notice)
         check_product_rules(product)
         save_validated(product)

@@ -10,7 +10,12 @@ from catalog.models import Product, Variant
 from catalog.notices import NoticeType
 from shop.exceptions import NotFoundError
 from shop.models import AuditEvent
-from tests.catalog.factories import ProductFactory, VariantFactory, full_notice
+from tests.catalog.factories import (
+    OptionValueFactory,
+    ProductFactory,
+    VariantFactory,
+    full_notice,
+)
 from tests.vendors.factories import VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +100,14 @@ def test_changing_the_notice_type_requires_that_types_items():
         notice=full_notice(NoticeType.COSMETICS),
     )
     assert Product.objects.get(pk=product.pk).notice_type == NoticeType.COSMETICS
+
+
+def test_updating_the_notice_alone_is_checked_against_the_stored_type():
+    product = new_product()
+    with pytest.raises(CatalogError) as caught:
+        services.update_product(product_id=product.pk, notice={"color": "블랙"})
+    assert "notice" in caught.value.fields
+    assert Product.objects.get(pk=product.pk).notice == full_notice(NoticeType.CLOTHING)
 
 
 def test_create_publishes_an_event_with_the_new_values():
@@ -220,6 +233,30 @@ def test_adding_a_combination_that_exists_is_a_field_error():
     assert caught.value.code == CatalogErrorCode.DUPLICATE_COMBINATION
     assert "option_values" in caught.value.fields
     assert product.variants.count() == 6
+
+
+def test_adding_a_combination_missing_a_group_or_of_another_product_is_refused():
+    product = new_product()
+    with_colors_and_sizes(product)
+    black = product.option_groups.get(name="색상").values.get(value="블랙")
+    stranger = OptionValueFactory()
+    for value_ids in [[black.pk], [black.pk, stranger.pk]]:
+        with pytest.raises(CatalogError) as caught:
+            services.add_variant(product_id=product.pk, option_value_ids=value_ids)
+        assert "option_values" in caught.value.fields
+    assert not product.variants.exists()
+
+
+def test_adding_a_new_combination_by_hand_links_its_values():
+    product = new_product()
+    with_colors_and_sizes(product)
+    values = [group.values.first() for group in product.option_groups.all()]
+    variant = services.add_variant(
+        product_id=product.pk, option_value_ids=[v.pk for v in values], extra_price=1000, stock=4
+    )
+    assert variant.label == "블랙 / S"
+    assert set(variant.option_values.all()) == set(values)
+    assert len(services.generate_variants(product_id=product.pk).created) == 5
 
 
 def test_option_groups_with_repeated_values_are_refused_naming_the_group():
