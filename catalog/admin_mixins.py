@@ -47,11 +47,22 @@ class VariantInlineMixin:
 
     model = Variant
     formset = VariantGridFormSet
-    fields = ["label", "sku", "extra_price", "stock", "is_active"]
-    readonly_fields = ["label"]
+    fields = ["label", "sku", "extra_price", "final_price", "stock", "is_active", "availability"]
+    readonly_fields = ["label", "final_price", "availability"]
     extra = 0
     can_delete = False
     verbose_name_plural = _("variants (option combinations)")
+
+    @admin.display(description=_("final price"))
+    def final_price(self, obj: Variant) -> str:
+        # The formset set ``obj.product`` to the page's product: no query per row.
+        return format_krw(obj.product.price + obj.extra_price) if obj.pk else "-"
+
+    @admin.display(description=_("availability"))
+    def availability(self, obj: Variant) -> str:
+        if not obj.is_active:
+            return gettext("Inactive")
+        return gettext("In stock") if obj.stock > 0 else gettext("Out of stock")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # combinations come from the option groups, never typed by hand

@@ -33,12 +33,13 @@ from catalog.events import (
     VariantsGenerated,
 )
 from catalog.exceptions import CatalogError, CatalogErrorCode
-from catalog.models import Category, OptionGroup, OptionValue, Product, Variant
+from catalog.models import Category, OptionGroup, OptionValue, Product, TextOption, Variant
 from catalog.notices import notice_fields
 from catalog.sanitize import clean_description
 from shop import audit
 from shop.events import publish
 from shop.exceptions import NotFoundError
+from vendors.models import Vendor
 
 EDITABLE_FIELDS = [name for name in selectors.PRODUCT_AUDITED_FIELDS if name != "vendor"]
 
@@ -670,3 +671,76 @@ def adjust_stock(
             subject=variant,
         )
     return variant.stock
+
+
+# --- What a shopper may buy -------------------------------------------------------------------
+
+
+def check_purchasable(*, variant_id: int, quantity: int) -> Variant:
+    """Return the variant if ``quantity`` of it can be bought now, else raise naming the field.
+
+    Carts and checkout call it: an inactive, out-of-stock or hidden variant cannot be
+    added, whatever the page showed a moment ago. Stock is taken later by ``adjust_stock``.
+    """
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise CatalogError(
+            CatalogErrorCode.INVALID_STOCK_CHANGE,
+            _("Enter a quantity of at least 1."),
+            fields={"quantity": [_("Enter a quantity of at least 1.")]},
+        )
+    variant = (
+        Variant.objects.select_related("product")
+        .filter(
+            pk=variant_id,
+            is_active=True,
+            product__status=Product.Status.ON_SALE,
+            product__deleted_at__isnull=True,
+            product__vendor__status=Vendor.Status.APPROVED,
+        )
+        .first()
+    )
+    if variant is None:
+        raise CatalogError(
+            CatalogErrorCode.OUT_OF_STOCK,
+            _("This option is not for sale."),
+            fields={"variant": [_("This option is not for sale.")]},
+            status_code=409,
+        )
+    if variant.stock < quantity:
+        message = (
+            _("Out of stock.")
+            if variant.stock == 0
+            else _("Only %(stock)d left.") % {"stock": variant.stock}
+        )
+        raise CatalogError(
+            CatalogErrorCode.OUT_OF_STOCK, message, fields={"quantity": [message]}, status_code=409
+        )
+    return variant
+
+
+def clean_text_inputs(*, product_id: int, inputs: dict[int, str]) -> dict[int, str]:
+    """Return the shopper's texts for the product's text options, trimmed, or raise per option.
+
+    A required option must be filled, no text may exceed its option's length limit, and
+    texts for options the product does not have are refused.
+    """
+    options = {option.pk: option for option in TextOption.objects.filter(product_id=product_id)}
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[int, str] = {}
+    for option_id in sorted(set(inputs) - set(options)):
+        errors[f"text_options.{option_id}"] = [_("This option does not exist.")]
+    for option in options.values():
+        text = str(inputs.get(option.pk) or "").strip()
+        if option.is_required and not text:
+            errors[f"text_options.{option.pk}"] = [_("This field is required.")]
+        elif len(text) > option.max_length:
+            errors[f"text_options.{option.pk}"] = [
+                _("Enter at most %(max)d characters.") % {"max": option.max_length}
+            ]
+        elif text:
+            cleaned[option.pk] = text
+    if errors:
+        raise CatalogError(
+            CatalogErrorCode.INVALID_OPTIONS, _("Check the text options."), fields=errors
+        )
+    return cleaned

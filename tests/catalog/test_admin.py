@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from catalog import services
 from catalog.models import Category, OptionGroup, Product, Variant
@@ -260,3 +261,15 @@ def test_seller_option_groups_are_saved_through_the_service(seller):
     assert response.status_code == 302
     group = OptionGroup.objects.get(product=product)
     assert [value.value for value in group.values.all()] == ["250", "260", "270"]
+
+
+def test_variant_grid_shows_final_price_and_availability(admin_client):
+    product, variants = product_with_grid()
+    services.update_variant_grid(
+        product_id=product.pk,
+        rows=[{"variant_id": variants[0].pk, "extra_price": 2500, "stock": 0}],
+    )
+    page = admin_client.get(admin_url("product_change", product.pk)).content.decode()
+    assert "12,500" in page
+    with translation.override("ko"):  # the page's language (LANGUAGE_CODE)
+        assert translation.gettext("Out of stock") in page
