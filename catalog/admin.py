@@ -14,6 +14,7 @@ from catalog.admin_mixins import (
     TextOptionInlineMixin,
     VariantInlineMixin,
 )
+from catalog.media.admin import ProductMediaAdmin  # noqa: F401  (registers the media status page)
 from catalog.models import Category, Product
 from catalog.seller_admin import ProductSellerAdmin  # noqa: F401  (registers the seller center's pages)
 from shop.admin import AuditedModelAdmin

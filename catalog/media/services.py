@@ -71,8 +71,7 @@ def add_media(
 ) -> ProductMedia:
     """Validate an uploaded image or video, store it last in the gallery, queue its processing."""
     name = Path(file.name or "upload").name
-    kind = kind or validation.detect_kind(file, name=name)
-    extension = _validate(file, kind=kind, name=name)
+    kind, extension = check_upload(file=file, kind=kind)
     with transaction.atomic():
         product = _lock_product(product_id, vendor_id)
         variant = _variant_of(product, variant_id)
@@ -97,6 +96,13 @@ def add_media(
         )
         _queue(media)
     return media
+
+
+def check_upload(*, file: File, kind: str | None = None) -> tuple[str, str]:
+    """Return the upload's kind and true extension, or raise ``InvalidMediaError``."""
+    name = Path(file.name or "upload").name
+    kind = kind or validation.detect_kind(file, name=name)
+    return kind, _validate(file, kind=kind, name=name)
 
 
 def _validate(file: File, *, kind: str, name: str) -> str:
