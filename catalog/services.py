@@ -41,6 +41,8 @@ from shop.events import publish
 from shop.exceptions import NotFoundError
 from vendors.models import Vendor
 
+MAX_KRW = Decimal(10**12 - 1)  # what a Decimal(12, 0) column holds
+MAX_STOCK = 2_147_483_647  # PostgreSQL integer
 EDITABLE_FIELDS = [name for name in selectors.PRODUCT_AUDITED_FIELDS if name != "vendor"]
 
 # --- Products -------------------------------------------------------------------------------
@@ -72,6 +74,8 @@ def parse_krw(value: Any, *, field: str, minimum: Decimal | None = None) -> Deci
         raise invalid_product({field: [_("Enter a whole number of won.")]}) from None
     if not amount.is_finite() or amount != amount.to_integral_value():
         raise invalid_product({field: [_("Enter a whole number of won.")]})
+    if abs(amount) > MAX_KRW:
+        raise invalid_product({field: [_("Enter a smaller amount.")]})
     if minimum is not None and amount < minimum:
         raise invalid_product(
             {field: [_("Enter an amount of at least %(minimum)s won.") % {"minimum": minimum}]}
@@ -521,7 +525,7 @@ def add_variant(
             option_key=key,
             label=" / ".join(value.value for value in values),
             sku=sku,
-            extra_price=Decimal(str(extra_price)),
+            extra_price=parse_krw(extra_price, field="extra_price"),
             stock=int(stock),
         )
         variant.option_values.set(values)
@@ -558,6 +562,8 @@ def row_errors(product: Product, row: dict[str, Any], *, prefix: str) -> dict[st
         stock = row["stock"]
         if isinstance(stock, bool) or not str(stock).strip().isdigit():
             errors[f"{prefix}stock"] = [_("Enter a whole number of zero or more.")]
+        elif int(stock) > MAX_STOCK:
+            errors[f"{prefix}stock"] = [_("Enter a smaller number.")]
     if "active" in row and not isinstance(row["active"], bool):
         errors[f"{prefix}active"] = [_("Enter true or false.")]
     if "sku" in row and (not isinstance(row["sku"], str) or len(row["sku"]) > 64):
@@ -605,7 +611,8 @@ def update_variant_grid(
         for row in rows:
             variant = variants[row["variant_id"]]
             before = audit.snapshot(variant, GRID_COLUMNS)
-            variant.extra_price = Decimal(str(row.get("extra_price", variant.extra_price)))
+            if "extra_price" in row:
+                variant.extra_price = parse_krw(row["extra_price"], field="extra_price")
             variant.stock = int(row.get("stock", variant.stock))
             variant.is_active = row.get("active", variant.is_active)
             variant.sku = row.get("sku", variant.sku)

@@ -293,6 +293,26 @@ def test_variant_grid_saves_every_row():
     assert event.payload["changes"][f"variants.{variants[0].pk}.stock"] == [1, 7]
 
 
+def test_grid_accepts_amounts_typed_with_thousands_separators():
+    product, variants = grid_product()
+    services.update_variant_grid(
+        product_id=product.pk,
+        rows=[{"variant_id": variants[0].pk, "extra_price": "1,500", "stock": " 12 "}],
+    )
+    variant = Variant.objects.get(pk=variants[0].pk)
+    assert (variant.extra_price, variant.stock) == (Decimal(1500), 12)
+
+
+def test_grid_refuses_amounts_and_stock_too_large_for_the_columns():
+    product, variants = grid_product()
+    with pytest.raises(CatalogError) as caught:
+        services.update_variant_grid(
+            product_id=product.pk,
+            rows=[{"variant_id": variants[0].pk, "extra_price": 10**12, "stock": 2**31}],
+        )
+    assert set(caught.value.fields) == {"rows.0.extra_price", "rows.0.stock"}
+
+
 def test_one_bad_grid_row_saves_nothing_and_names_each_bad_row_and_field():
     product, variants = grid_product()
     with pytest.raises(CatalogError) as caught:
