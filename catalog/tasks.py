@@ -12,8 +12,9 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.utils.translation import gettext as _
 
 from catalog.media import services as media_services
-from catalog.media.models import MediaStatus
+from catalog.media.models import MediaStatus, ProductMedia
 
+logger = logging.getLogger(__name__)
 # Failed for good: the messenger alert (shop.alerts) picks up errors on this logger.
 task_failures = logging.getLogger("shop.alerts.task_failures")
 
@@ -35,6 +36,9 @@ def process_video(self, media_id: int) -> None:
 def _process_media(task, media_id: int) -> None:
     try:
         media = media_services.process_media(media_id=media_id)
+    except ProductMedia.DoesNotExist:
+        logger.info("Media %s was removed before it was processed", media_id)
+        return
     except OSError as exc:  # storage unreachable, disk full: another try may succeed
         if task.request.is_eager or task.request.retries >= task.max_retries:
             reason = _("Processing failed after %(attempts)s attempts: %(error)s") % {

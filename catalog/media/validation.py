@@ -109,6 +109,8 @@ def _decode_cheaply(file: BinaryIO) -> None:
     """Decode the first frame (a JPEG at 1/8 size) so a truncated file is caught now."""
     file.seek(0)
     with Image.open(file) as image:
+        if image.format == "PNG":
+            return  # verify() already read every chunk and checked its CRC
         if image.format == "JPEG":
             image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
         image.load()

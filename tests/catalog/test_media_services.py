@@ -321,3 +321,14 @@ def test_removing_media_deletes_its_files_after_commit(
     assert not ProductMedia.objects.exists()
     assert stored_files(media_root) == []
     assert AuditEvent.objects.filter(event_type="catalog.MediaRemoved").count() == 1
+
+
+def test_processing_a_removed_row_is_a_quiet_no_op(caplog):
+    media = broken_row(make_product(), media_files.image_bytes(100, 100))
+    services.remove_media(media_id=media.pk)
+
+    with caplog.at_level(logging.ERROR, logger="shop.alerts.task_failures"):
+        result = tasks.process_image.apply(args=[media.pk])
+
+    assert result.successful()
+    assert caplog.records == []

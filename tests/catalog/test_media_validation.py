@@ -111,3 +111,11 @@ def test_a_video_longer_than_the_limit_is_refused(tmp_path, settings):
 def test_a_two_gigabyte_video_upload_is_refused_by_size():
     with pytest.raises(InvalidMediaError, match=r'"big\.mp4" is 2048 MB; .* at most 500 MB'):
         validate_video(io.BytesIO(b""), name="big.mp4", size=2 * 1024**3)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "GIF"])
+def test_a_truncated_image_of_any_format_is_refused(fmt):
+    data = media_files.image_bytes(400, 300, fmt)
+
+    with pytest.raises(InvalidMediaError, match="is damaged or incomplete"):
+        validate_image(io.BytesIO(data[: len(data) * 2 // 3]), name=f"cut.{fmt.lower()}")
