@@ -159,13 +159,15 @@ def transcode_video(source: str | Path, destination: str | Path) -> VideoResult:
             video_out.options = X264_OPTIONS
             video_out.thread_type = "AUTO"
             audio_out = _add_audio_stream(out, audio_in)
-            poster, duration = _copy_streams(
-                out, container, video_in, audio_in, video_out, audio_out
-            )
+            progress = _copy_streams(out, container, video_in, audio_in, video_out, audio_out)
             _flush(out, video_out, audio_out)
-    if poster is None:
+    if progress.poster is None:
         raise ValueError("the video has no frame")
-    return VideoResult(width=width, height=height, duration=duration, poster=poster)
+    if progress.rotation % 180:  # a phone held upright: shown turned by a quarter
+        width, height = height, width
+    return VideoResult(
+        width=width, height=height, duration=progress.duration, poster=progress.poster
+    )
 
 
 def _add_audio_stream(out: av.container.OutputContainer, audio_in: av.AudioStream | None):
@@ -175,29 +177,43 @@ def _add_audio_stream(out: av.container.OutputContainer, audio_in: av.AudioStrea
     return out.add_stream("aac", rate=rate, layout="stereo")
 
 
-def _copy_streams(out, container, video_in, audio_in, video_out, audio_out):
-    """Decode, scale and encode every frame; return the poster frame and the duration."""
+@dataclass
+class _Progress:
+    """What the frame loop learnt: the poster, the duration and the display rotation."""
+
     poster: Rendition | None = None
-    first_frame = None
-    duration = 0.0
+    first_frame: av.VideoFrame | None = None
+    duration: float = 0.0
+    rotation: int = 0
+
+
+def _copy_streams(out, container, video_in, audio_in, video_out, audio_out) -> _Progress:
+    """Decode, scale and encode every frame, keeping the source's display rotation."""
+    progress = _Progress()
     streams = [stream for stream in (video_in, audio_in) if stream is not None]
     for packet in container.demux(*streams):
         for frame in packet.decode():
             if packet.stream is audio_in:
                 out.mux(audio_out.encode(frame))
                 continue
+            if progress.first_frame is None and frame.rotation:
+                # Phones store upright video sideways with a display matrix: keep the
+                # matrix (players turn the picture) instead of turning every pixel.
+                progress.rotation = int(frame.rotation) % 360
+                video_out.set_display_rotation(progress.rotation)
             scaled = frame.reformat(
                 width=video_out.width, height=video_out.height, format="yuv420p"
             )
             seconds = float(frame.time) if frame.time is not None else 0.0
-            duration = max(duration, seconds + _frame_seconds(video_in))
-            first_frame = first_frame or scaled
-            if poster is None and seconds >= POSTER_AT_SECONDS:
-                poster = _poster(scaled)
+            progress.duration = max(progress.duration, seconds + _frame_seconds(video_in))
+            progress.first_frame = progress.first_frame or scaled
+            if progress.poster is None and seconds >= POSTER_AT_SECONDS:
+                progress.poster = _poster(scaled, progress.rotation)
             out.mux(video_out.encode(scaled))
-    if poster is None and first_frame is not None:
-        poster = _poster(first_frame)  # shorter than POSTER_AT_SECONDS: its first frame
-    return poster, duration
+    if progress.poster is None and progress.first_frame is not None:
+        # Shorter than POSTER_AT_SECONDS: its first frame.
+        progress.poster = _poster(progress.first_frame, progress.rotation)
+    return progress
 
 
 def _frame_seconds(stream) -> float:
@@ -205,8 +221,11 @@ def _frame_seconds(stream) -> float:
     return float(1 / rate) if rate else 0.0
 
 
-def _poster(frame) -> Rendition:
-    return _encode(frame.to_image(), "jpeg")
+def _poster(frame: av.VideoFrame, rotation: int) -> Rendition:
+    picture = frame.to_image()
+    if rotation:
+        picture = picture.rotate(rotation, expand=True)  # both counter-clockwise
+    return _encode(picture, "jpeg")
 
 
 def _flush(out, video_out, audio_out) -> None:

@@ -96,6 +96,7 @@ def make_video(
     fps: int = 30,
     audio: bool = True,
     container: str = "mp4",
+    rotation: int = 0,
 ) -> Path:
     """Write a moving test pattern (H.264 + AAC, or VP8 without audio for WebM) to ``path``."""
     base = picture(width, height)
@@ -105,6 +106,8 @@ def make_video(
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         if codec == "libx264":
             video.options = {"preset": "ultrafast"}
+        if rotation:  # as a phone stores upright video: sideways pixels plus a display matrix
+            video.set_display_rotation(rotation)
         sound = out.add_stream("aac", rate=48000, layout="stereo") if audio else None
         for index in range(round(seconds * fps)):
             frame = av.VideoFrame.from_image(ImageChops.offset(base, index * 16, index * 4))

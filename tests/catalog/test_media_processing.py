@@ -134,3 +134,18 @@ def test_a_silent_webm_is_transcoded_without_an_audio_track(tmp_path):
     assert (result.width, result.height) == (320, 240)
     with av.open(str(tmp_path / "out.mp4")) as container:
         assert [stream.type for stream in container.streams] == ["video"]
+
+
+def test_a_sideways_phone_video_keeps_its_display_rotation_and_an_upright_poster(tmp_path):
+    source = media_files.make_video(
+        tmp_path / "phone.mp4", width=640, height=360, seconds=0.5, audio=False, rotation=90
+    )
+
+    result = transcode_video(source, tmp_path / "out.mp4")
+
+    assert (result.width, result.height) == (360, 640)  # as shown: portrait
+    with av.open(str(tmp_path / "out.mp4")) as container:
+        frame = next(container.decode(video=0))
+        assert (frame.width, frame.height, frame.rotation) == (640, 360, 90)
+    with Image.open(io.BytesIO(result.poster.data)) as poster:
+        assert poster.size == (360, 640)
