@@ -76,7 +76,7 @@ class ProductForm(forms.ModelForm):
     def candidate(self, cleaned: dict[str, Any]) -> Product:
         """Return an unsaved copy of the product with the submitted values, for the checks."""
         product = copy.copy(self.instance)
-        for name in ["vendor", "price", "shipping_policy"]:
+        for name in ["vendor", "slug", "price", "shipping_policy"]:
             if name in cleaned and name in self.fields:
                 setattr(product, name, cleaned[name])
         return product

@@ -276,7 +276,12 @@ def existing_categories(category_ids: Iterable[int]) -> list[Category]:
 
 
 def check_product_rules(product: Product) -> None:
-    """Refuse another vendor's shipping policy and a price that a variant's 옵션가 would sink."""
+    """Refuse a slug the vendor already uses, another vendor's shipping policy, and a price
+    that a variant's 옵션가 would sink below zero."""
+    same_slug = Product.all_objects.filter(vendor_id=product.vendor_id, slug=product.slug)
+    if product.vendor_id is not None and same_slug.exclude(pk=product.pk).exists():
+        # Deleted products keep their slug: links to them must not reach a new product.
+        raise invalid_product({"slug": [_("This vendor already has a product with this slug.")]})
     if product.shipping_policy_id is not None and product.vendor_id is not None:
         policy_vendor = (
             Product._meta.get_field("shipping_policy")

@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -273,3 +275,29 @@ def test_variant_grid_shows_final_price_and_availability(admin_client):
     assert "12,500" in page
     with translation.override("ko"):  # the page's language (LANGUAGE_CODE)
         assert translation.gettext("Out of stock") in page
+
+
+def test_admin_product_list_query_count_does_not_grow_with_rows(
+    admin_client, django_assert_num_queries
+):
+    category = CategoryFactory()
+    ProductFactory().categories.add(category)
+    page = admin_url("product_changelist")
+    admin_client.get(page)  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as one_row:
+        admin_client.get(page)
+    for _ in range(5):
+        ProductFactory().categories.add(category)
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        response = admin_client.get(page)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 6
+
+
+def test_seller_reusing_one_of_its_slugs_gets_a_slug_error(seller):
+    vendor, client = seller
+    ProductFactory(vendor=vendor, slug="linen-shirt")
+    response = client.post(seller_url("product_add"), new_product_data(vendor))
+    assert response.status_code == 200
+    assert "slug" in response.context["adminform"].form.errors
+    assert Product.objects.filter(vendor=vendor).count() == 1

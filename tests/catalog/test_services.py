@@ -392,3 +392,12 @@ def test_adjust_stock_never_goes_below_zero():
     assert caught.value.code == CatalogErrorCode.OUT_OF_STOCK
     assert Variant.objects.get(pk=variant.pk).stock == 1
     assert not AuditEvent.objects.filter(event_type="catalog.StockChanged").exists()
+
+
+def test_slug_is_unique_per_vendor_not_globally():
+    first = new_product()
+    with pytest.raises(CatalogError) as caught:
+        new_product(vendor=first.vendor)
+    assert list(caught.value.fields) == ["slug"]
+    assert Product.objects.count() == 1
+    assert new_product().slug == first.slug  # another vendor may use the same slug
