@@ -428,6 +428,12 @@ def generate_variants(
     Running it twice changes nothing; after values were removed, their variants are
     deactivated. New variants start with no extra price and ``stock`` items.
     """
+    if isinstance(stock, bool) or not isinstance(stock, int) or not 0 <= stock <= MAX_STOCK:
+        raise CatalogError(
+            CatalogErrorCode.INVALID_OPTIONS,
+            _("Enter a whole number of zero or more."),
+            fields={"stock": [_("Enter a whole number of zero or more.")]},
+        )
     with transaction.atomic():
         product = lock_product(product_id, vendor_id)
         existing = set(product.variants.values_list("option_key", flat=True))

@@ -216,6 +216,15 @@ def test_removed_option_value_deactivates_its_variants():
     assert product.variants.filter(is_active=False).count() == 3
 
 
+@pytest.mark.parametrize("stock", [-1, "3", 1.5])
+def test_generating_with_a_bad_starting_stock_is_a_field_error(stock):
+    product = new_product()
+    with pytest.raises(CatalogError) as caught:
+        services.generate_variants(product_id=product.pk, stock=stock)
+    assert "stock" in caught.value.fields
+    assert not product.variants.exists()
+
+
 def test_product_without_options_gets_one_variant():
     product = new_product()
     services.generate_variants(product_id=product.pk)
