@@ -10,7 +10,7 @@ conditional UPDATE so two buyers can never take the last item twice.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -762,3 +762,71 @@ def clean_text_inputs(*, product_id: int, inputs: dict[int, str]) -> dict[int, s
             CatalogErrorCode.INVALID_OPTIONS, _("Check the text options."), fields=errors
         )
     return cleaned
+
+
+def take_stock(*, quantities: Mapping[int, int], reason: str = "") -> dict[int, int]:
+    """Take ``{variant_id: quantity}`` from stock, all or nothing; return the new stocks.
+
+    Orders call it while placing an order, inside their transaction. Rows are updated
+    in primary-key order (so two orders over the same variants never deadlock), each
+    with one conditional UPDATE; one short variant raises and rolls every line back.
+    """
+    check_quantities(quantities)
+    with transaction.atomic():
+        for variant_id in sorted(quantities):
+            quantity = quantities[variant_id]
+            updated = Variant.objects.filter(
+                pk=variant_id, is_active=True, stock__gte=quantity
+            ).update(stock=F("stock") - quantity)
+            if not updated:
+                raise CatalogError(
+                    CatalogErrorCode.OUT_OF_STOCK,
+                    _("Sold out: an option of your order is no longer in stock."),
+                    fields={f"variants.{variant_id}": [_("Not enough stock.")]},
+                    status_code=409,
+                )
+        return publish_stock_changes(quantities, sign=-1, reason=reason)
+
+
+def release_stock(*, quantities: Mapping[int, int], reason: str = "") -> dict[int, int]:
+    """Give ``{variant_id: quantity}`` back to stock (an unpaid order expired); return the new stocks."""
+    check_quantities(quantities)
+    with transaction.atomic():
+        for variant_id in sorted(quantities):
+            Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantities[variant_id])
+        return publish_stock_changes(quantities, sign=1, reason=reason)
+
+
+def check_quantities(quantities: Mapping[int, int]) -> None:
+    bad = [
+        variant_id
+        for variant_id, quantity in quantities.items()
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1
+    ]
+    if bad or not quantities:
+        raise CatalogError(
+            CatalogErrorCode.INVALID_STOCK_CHANGE,
+            _("Enter a quantity of at least 1."),
+            fields={f"variants.{pk}": [_("Enter a quantity of at least 1.")] for pk in bad}
+            or {"quantities": [_("Enter a quantity of at least 1.")]},
+        )
+
+
+def publish_stock_changes(
+    quantities: Mapping[int, int], *, sign: int, reason: str
+) -> dict[int, int]:
+    variants = Variant.objects.select_related("product").in_bulk(list(quantities))
+    for variant_id in sorted(quantities):
+        variant = variants[variant_id]
+        publish(
+            StockChanged(
+                variant_id=variant.pk,
+                product_id=variant.product_id,
+                vendor_id=variant.product.vendor_id,
+                delta=sign * quantities[variant_id],
+                stock=variant.stock,
+                reason=reason[:100],
+            ),
+            subject=variant,
+        )
+    return {variant_id: variant.stock for variant_id, variant in variants.items()}

@@ -5,7 +5,8 @@ from django.utils.translation import gettext
 
 from catalog import services
 from catalog.exceptions import CatalogError
-from catalog.models import Product
+from catalog.models import Product, Variant
+from shop.models import AuditEvent
 from tests.catalog.factories import TextOptionFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +69,31 @@ def test_text_options_enforce_required_and_the_length_limit():
             product_id=product_id, inputs={engraving.pk: "ok", stranger.pk: "x"}
         )
     assert list(caught.value.fields) == [f"text_options.{stranger.pk}"]
+
+
+def test_taking_stock_for_an_order_takes_every_line():
+    first, second = VariantFactory(stock=3), VariantFactory(stock=1)
+    stocks = services.take_stock(quantities={first.pk: 2, second.pk: 1}, reason="order A-1")
+    assert stocks == {first.pk: 1, second.pk: 0}
+    events = AuditEvent.objects.filter(event_type="catalog.StockChanged")
+    assert sorted(event.payload["delta"] for event in events) == [-2, -1]
+
+
+def test_one_short_line_takes_nothing_from_the_others():
+    plenty, short = VariantFactory(stock=5), VariantFactory(stock=1)
+    with pytest.raises(CatalogError) as caught:
+        services.take_stock(quantities={plenty.pk: 2, short.pk: 2})
+    assert list(caught.value.fields) == [f"variants.{short.pk}"]
+    assert Variant.objects.get(pk=plenty.pk).stock == 5
+    assert not AuditEvent.objects.filter(event_type="catalog.StockChanged").exists()
+
+
+def test_released_stock_comes_back():
+    variant = VariantFactory(stock=0)
+    assert services.release_stock(quantities={variant.pk: 2}, reason="expired") == {variant.pk: 2}
+
+
+@pytest.mark.parametrize("quantities", [{}, {1: 0}, {1: -2}])
+def test_bad_quantities_are_refused(quantities):
+    with pytest.raises(CatalogError):
+        services.take_stock(quantities=quantities)

@@ -77,3 +77,33 @@ def test_many_concurrent_decrements_stop_exactly_at_zero():
         thread.join()
     assert len(sold) == 5
     assert Variant.objects.get(pk=variant.pk).stock == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_orders_over_the_same_variants_in_opposite_order_never_deadlock():
+    first, second = VariantFactory(stock=10), VariantFactory(stock=10)
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def order(quantities: dict[int, int]) -> None:
+        try:
+            barrier.wait()
+            for _ in range(5):
+                services.take_stock(quantities=quantities)
+        except Exception as error:  # any error, a deadlock included, fails the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # Python dicts keep insertion order: the two orders list the variants oppositely.
+    threads = [
+        threading.Thread(target=order, args=({first.pk: 1, second.pk: 1},)),
+        threading.Thread(target=order, args=({second.pk: 1, first.pk: 1},)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Variant.objects.get(pk=first.pk).stock == 0
+    assert Variant.objects.get(pk=second.pk).stock == 0
