@@ -13,9 +13,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +105,48 @@ class ProductAdminMixin:
         "change_price_by_percent",
         "generate_all_combinations",
     ]
+
+    change_form_template = "catalog/admin/product_change_form.html"
+
+    def get_urls(self) -> list[Any]:
+        opts = self.model._meta  # type: ignore[attr-defined]
+        view = self.admin_site.admin_view(self.generate_variants_view)  # type: ignore[attr-defined]
+        name = f"{opts.app_label}_{opts.model_name}_generate_variants"
+        return [
+            path("<path:object_id>/generate-variants/", view, name=name),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "generate_variants_url": self.generate_variants_url(object_id),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    def generate_variants_url(self, object_id: Any) -> str:
+        site = self.admin_site.name  # type: ignore[attr-defined]
+        return reverse(f"{site}:catalog_product_generate_variants", args=[object_id])
+
+    def generate_variants_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The "모든 조합 생성" button: create every missing combination of one product."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        product = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        if product is None or not self.has_change_permission(request, product):  # type: ignore[attr-defined]
+            raise Http404
+        result = services.generate_variants(
+            product_id=product.pk, vendor_id=self.acting_vendor_id(request)
+        )
+        self.message_user(  # type: ignore[attr-defined]
+            request,
+            gettext("%(created)d variants created, %(deactivated)d deactivated.")
+            % {"created": len(result.created), "deactivated": len(result.deactivated_ids)},
+        )
+        change_url = f"{self.admin_site.name}:catalog_product_change"  # type: ignore[attr-defined]
+        return HttpResponseRedirect(reverse(change_url, args=[product.pk]))
 
     def acting_vendor_id(self, request: HttpRequest) -> int | None:
         """Return the vendor the page acts for; ``None`` means the platform's staff."""

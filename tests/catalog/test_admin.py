@@ -301,3 +301,26 @@ def test_seller_reusing_one_of_its_slugs_gets_a_slug_error(seller):
     assert response.status_code == 200
     assert "slug" in response.context["adminform"].form.errors
     assert Product.objects.filter(vendor=vendor).count() == 1
+
+
+def test_generate_button_on_the_product_page_creates_the_combinations(admin_client):
+    product = ProductFactory()
+    services.set_options(
+        product_id=product.pk, groups=[{"name": "색상", "values": ["블랙", "레드"]}]
+    )
+    page = admin_client.get(admin_url("product_change", product.pk)).content.decode()
+    button_url = admin_url("product_generate_variants", product.pk)
+    assert button_url in page
+    assert admin_client.get(button_url).status_code == 405
+    response = admin_client.post(button_url)
+    assert response.status_code == 302
+    assert product.variants.count() == 2
+
+
+def test_seller_cannot_generate_combinations_of_another_vendors_product(seller):
+    _vendor, client = seller
+    theirs = ProductFactory()
+    services.set_options(product_id=theirs.pk, groups=[{"name": "색상", "values": ["블랙"]}])
+    response = client.post(seller_url("product_generate_variants", theirs.pk))
+    assert response.status_code in {302, 404}
+    assert not theirs.variants.exists()
