@@ -6,7 +6,7 @@ import io
 
 import av
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 
 from catalog.media.processing import (
     make_image_renditions,
@@ -58,7 +58,7 @@ def test_the_exif_orientation_is_applied_and_all_metadata_stripped():
             assert decoded.size == (320, 640)  # portrait now
             assert dict(decoded.getexif()) == {}
             assert "exif" not in decoded.info
-            assert "icc_profile" not in decoded.info
+            assert not decoded.info.get("icc_profile")
 
 
 def test_a_transparent_png_keeps_alpha_in_webp_and_is_flattened_in_jpeg():
@@ -149,3 +149,29 @@ def test_a_sideways_phone_video_keeps_its_display_rotation_and_an_upright_poster
         assert (frame.width, frame.height, frame.rotation) == (640, 360, 90)
     with Image.open(io.BytesIO(result.poster.data)) as poster:
         assert poster.size == (360, 640)
+
+
+def test_an_rgb_colour_profile_is_the_one_piece_of_metadata_kept():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    source = media_files.image_bytes(400, 300, "JPEG", icc_profile=srgb)
+
+    result = make_image_renditions(io.BytesIO(source), widths=(320,))
+
+    for item in result.renditions:
+        with Image.open(io.BytesIO(item.data)) as decoded:
+            assert decoded.info.get("icc_profile") == srgb, item.format
+
+
+def test_a_cmyk_jpeg_becomes_rgb_without_its_cmyk_profile():
+    buffer = io.BytesIO()
+    Image.new("CMYK", (400, 300), (0, 255, 255, 0)).save(buffer, "JPEG")
+
+    result = make_image_renditions(io.BytesIO(buffer.getvalue()), widths=(320,))
+
+    webp = next(item for item in result.renditions if item.format == "webp")
+    with Image.open(io.BytesIO(webp.data)) as decoded:
+        assert decoded.mode == "RGB"
+        assert not decoded.info.get("icc_profile")
+        red, _green, blue = decoded.getpixel((10, 10))
+    assert red > 240  # CMYK (0, 100 %, 100 %, 0) is red
+    assert blue < 20
