@@ -5,7 +5,10 @@ Importing this module also registers the seller center's product pages.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from catalog.admin_mixins import (
     AddOnInlineMixin,
@@ -54,3 +57,8 @@ class ProductAdmin(ProductAdminMixin, AuditedModelAdmin):
     list_filter = ["status", "vendor", "categories", "is_tax_free"]
     autocomplete_fields = ["vendor"]
     inlines = [OptionGroupInline, VariantInline, AddOnInline, TextOptionInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        # A product never moves to another vendor: its orders and settlements name the vendor.
+        return [*readonly, "vendor"] if obj is not None else readonly

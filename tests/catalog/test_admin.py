@@ -324,3 +324,14 @@ def test_seller_cannot_generate_combinations_of_another_vendors_product(seller):
     response = client.post(seller_url("product_generate_variants", theirs.pk))
     assert response.status_code in {302, 404}
     assert not theirs.variants.exists()
+
+
+def test_a_products_vendor_cannot_be_changed_in_the_admin(admin_client):
+    product = ProductFactory()
+    other = VendorFactory()
+    response = admin_client.get(admin_url("product_change", product.pk))
+    assert "vendor" not in response.context["adminform"].form.fields
+    data = changeform_post_data(response)
+    data.update({"vendor": str(other.pk), "_save": "Save"})
+    admin_client.post(admin_url("product_change", product.pk), data)
+    assert Product.objects.get(pk=product.pk).vendor_id == product.vendor_id
