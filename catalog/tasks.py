@@ -6,6 +6,7 @@ never delays e-mails or event delivery.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
@@ -19,6 +20,8 @@ logger = logging.getLogger(__name__)
 task_failures = logging.getLogger("shop.alerts.task_failures")
 
 MEDIA_MAX_RETRIES = 5
+# Longer than the task hard time limit (20 min): a row this quiet has no task left.
+STUCK_MEDIA_AFTER_SECONDS = 30 * 60
 
 
 @shared_task(bind=True, max_retries=MEDIA_MAX_RETRIES, ignore_result=True)
@@ -59,3 +62,12 @@ def _process_media(task, media_id: int) -> None:
             media.failure_reason,
             extra={"alert_group": task.name},
         )
+
+
+@shared_task(ignore_result=True)
+def requeue_stuck_media() -> int:
+    """Send again the media whose processing task was lost; return how many."""
+    requeued = media_services.requeue_stuck_media(
+        older_than=timedelta(seconds=STUCK_MEDIA_AFTER_SECONDS), max_attempts=MEDIA_MAX_RETRIES + 1
+    )
+    return len(requeued)

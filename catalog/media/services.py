@@ -17,6 +17,7 @@ import io
 import tempfile
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -221,6 +222,30 @@ def _rendition_paths(renditions: dict[str, dict[str, str]]) -> list[str]:
 def _delete_files(paths: list[str]) -> None:
     for path in filter(None, paths):
         default_storage.delete(path)
+
+
+def requeue_stuck_media(*, older_than: timedelta, max_attempts: int) -> list[int]:
+    """Send again the media whose task was lost; fail those tried ``max_attempts`` times.
+
+    A row still pending or processing long after its last change lost its task (broker
+    flushed, worker killed twice): processing is idempotent, so sending it again is safe.
+    """
+    stuck = ProductMedia.objects.filter(
+        status__in=[MediaStatus.PENDING, MediaStatus.PROCESSING],
+        updated_at__lt=timezone.now() - older_than,
+    ).order_by("pk")
+    requeued = []
+    for media in stuck:
+        if media.attempts >= max_attempts:
+            reason = _("Processing did not finish after %(attempts)s attempts.") % {
+                "attempts": media.attempts
+            }
+            fail_media(media_id=media.pk, reason=reason)
+            continue
+        ProductMedia.objects.filter(pk=media.pk).update(updated_at=timezone.now())
+        _queue(media)
+        requeued.append(media.pk)
+    return requeued
 
 
 def process_media(*, media_id: int) -> ProductMedia:

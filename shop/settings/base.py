@@ -180,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "vendors.tasks.run_due_settlements",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Product media whose processing task was lost (broker flushed) is sent again.
+    "requeue-stuck-media": {
+        "task": "catalog.tasks.requeue_stuck_media",
+        "schedule": 10 * 60.0,
+    },
 }
 # Vendors' settlement statements cover a week (Mon-Sun) or a calendar month.
 SETTLEMENT_PERIOD = env.str("SHOP_SETTLEMENT_PERIOD", default="monthly")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from PIL import Image
 
 from catalog import tasks
@@ -332,3 +334,37 @@ def test_processing_a_removed_row_is_a_quiet_no_op(caplog):
 
     assert result.successful()
     assert caplog.records == []
+
+
+def test_media_whose_task_was_lost_is_sent_again_and_given_up_after_the_attempts(
+    django_capture_on_commit_callbacks,
+):
+    product = make_product()
+    lost = broken_row(product, media_files.image_bytes(300, 200), "lost.jpg")
+    tired = broken_row(product, media_files.image_bytes(300, 200), "tired.jpg")
+    broken_row(
+        product, media_files.image_bytes(300, 200), "recent.jpg"
+    )  # its task may be on its way
+    long_ago = timezone.now() - timedelta(hours=1)
+    ProductMedia.objects.filter(pk=lost.pk).update(updated_at=long_ago)
+    ProductMedia.objects.filter(pk=tired.pk).update(
+        status="processing", attempts=6, updated_at=long_ago
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        count = tasks.requeue_stuck_media.apply().get()
+
+    assert count == 1
+    statuses = dict(ProductMedia.objects.values_list("original_name", "status"))
+    assert statuses == {"lost.jpg": "ready", "tired.jpg": "failed", "recent.jpg": "pending"}
+    tired.refresh_from_db()
+    assert tired.failure_reason == "Processing did not finish after 6 attempts."
+
+
+def test_the_beat_schedule_sends_stuck_media_again_every_ten_minutes(settings):
+    from shop.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["requeue-stuck-media"]
+
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == 600
