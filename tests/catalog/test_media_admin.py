@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from catalog.media import services
 from catalog.media.admin import ProductMediaInline
@@ -20,6 +21,13 @@ from tests.catalog import media_files
 from tests.vendors.factories import VendorFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are asserted in their English source text; the shop's default is Korean.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from catalog import tasks
@@ -23,6 +23,13 @@ from tests.catalog import media_files
 from tests.vendors.factories import VendorFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are asserted in their English source text; the shop's default is Korean.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,9 +5,17 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.utils import translation
 
 from catalog.media.validation import InvalidMediaError, validate_image, validate_video
 from tests.catalog import media_files
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are asserted in their English source text; the shop's default is Korean.
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
