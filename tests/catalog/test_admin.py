@@ -335,3 +335,23 @@ def test_a_products_vendor_cannot_be_changed_in_the_admin(admin_client):
     data.update({"vendor": str(other.pk), "_save": "Save"})
     admin_client.post(admin_url("product_change", product.pk), data)
     assert Product.objects.get(pk=product.pk).vendor_id == product.vendor_id
+
+
+def test_deleted_products_are_listed_apart_read_only_and_can_be_restored(admin_client):
+    live = ProductFactory(name="살아있는 상품")
+    gone = ProductFactory(name="지운 상품")
+    services.delete_product(product_id=gone.pk)
+    listed = admin_client.get(admin_url("product_changelist")).content.decode()
+    assert live.name in listed
+    assert gone.name not in listed
+    deleted_list = admin_client.get(admin_url("product_changelist") + "?deleted=yes")
+    assert [row.pk for row in deleted_list.context["cl"].result_list] == [gone.pk]
+    page = admin_client.get(admin_url("product_change", gone.pk))
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+    admin_client.post(
+        admin_url("product_changelist") + "?deleted=yes",
+        {"action": "restore_products", "_selected_action": [gone.pk]},
+    )
+    assert Product.objects.filter(pk=gone.pk).exists()
+    assert AuditEvent.objects.filter(event_type="catalog.ProductRestored").count() == 1
