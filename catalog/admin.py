@@ -21,7 +21,10 @@ from catalog.admin_mixins import (
     TextOptionInlineMixin,
     VariantInlineMixin,
 )
-from catalog.media.admin import ProductMediaAdmin  # noqa: F401  (registers the media status page)
+from catalog.media.admin import (  # ProductMediaAdmin: registers the media status page
+    ProductMediaAdmin,  # noqa: F401
+    ProductMediaInline,
+)
 from catalog.models import Category, Product
 from catalog.seller_admin import ProductSellerAdmin  # noqa: F401  (registers the seller center's pages)
 from shop.admin import AuditedModelAdmin
@@ -78,7 +81,7 @@ class ProductAdmin(ProductAdminMixin, AuditedModelAdmin):
     list_filter = [DeletedFilter, "status", "vendor", "categories", "is_tax_free"]
     product_actions = [*ProductAdminMixin.product_actions, "restore_products"]
     autocomplete_fields = ["vendor"]
-    inlines = [OptionGroupInline, VariantInline, AddOnInline, TextOptionInline]
+    inlines = [OptionGroupInline, VariantInline, AddOnInline, TextOptionInline, ProductMediaInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         rows = Product.all_objects.all()

@@ -19,7 +19,7 @@ from tests.vendors.scoping import changeform_post_data
 
 pytestmark = pytest.mark.django_db
 
-INLINE_PREFIXES = ["option_groups", "variants", "addons", "text_options"]
+INLINE_PREFIXES = ["option_groups", "variants", "addons", "text_options", "media"]
 
 
 @pytest.fixture

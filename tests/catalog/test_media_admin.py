@@ -148,3 +148,25 @@ def test_the_status_page_shows_the_failure_reason_and_processes_again(
     media.refresh_from_db()
     assert (media.status, media.failure_reason) == ("ready", "")
     assert 'src="/media/catalog/renditions/' in admin_client.get(change_url).content.decode()
+
+
+def test_an_image_uploaded_on_the_product_page_is_queued_and_shown_with_its_status(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from tests.catalog.factories import ProductFactory
+    from tests.vendors.scoping import changeform_post_data
+
+    product = ProductFactory()
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+    data = changeform_post_data(admin_client.get(url))
+    data["media-0-original"] = SimpleUploadedFile("front.jpg", media_files.image_bytes(700, 500))
+    data["media-0-alt_text"] = "앞면"
+
+    with django_capture_on_commit_callbacks(execute=True):  # eager: processed right away
+        response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    media = ProductMedia.objects.get(product=product)
+    assert (media.alt_text, media.status) == ("앞면", "ready")
+    page = admin_client.get(url).content.decode()
+    assert f'src="/media/catalog/renditions/{media.pk}/320.webp"' in page
