@@ -109,3 +109,18 @@ class PriceChanged(Event):
     vendor_id: int
     old_price: str
     new_price: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddOnStockChanged(Event):
+    """An add-on item's (추가상품) stock moved by ``delta`` to ``stock``; ``reason`` says why."""
+
+    subject_model = "catalog.AddOn"
+    subject_field = "addon_id"
+
+    addon_id: int
+    product_id: int
+    vendor_id: int
+    delta: int
+    stock: int
+    reason: str = ""

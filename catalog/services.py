@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from catalog import selectors
 from catalog.events import (
+    AddOnStockChanged,
     PriceChanged,
     ProductChanged,
     ProductCreated,
@@ -33,7 +34,15 @@ from catalog.events import (
     VariantsGenerated,
 )
 from catalog.exceptions import CatalogError, CatalogErrorCode
-from catalog.models import Category, OptionGroup, OptionValue, Product, TextOption, Variant
+from catalog.models import (
+    AddOn,
+    Category,
+    OptionGroup,
+    OptionValue,
+    Product,
+    TextOption,
+    Variant,
+)
 from catalog.notices import notice_fields
 from catalog.sanitize import clean_description
 from shop import audit
@@ -816,6 +825,8 @@ def publish_stock_changes(
     quantities: Mapping[int, int], *, sign: int, reason: str
 ) -> dict[int, int]:
     variants = Variant.objects.select_related("product").in_bulk(list(quantities))
+    if len(variants) != len(quantities):
+        raise NotFoundError()  # inside the caller's transaction: nothing is kept
     for variant_id in sorted(quantities):
         variant = variants[variant_id]
         publish(
@@ -830,3 +841,53 @@ def publish_stock_changes(
             subject=variant,
         )
     return {variant_id: variant.stock for variant_id, variant in variants.items()}
+
+
+def take_addon_stock(*, quantities: Mapping[int, int], reason: str = "") -> dict[int, int]:
+    """Take ``{addon_id: quantity}`` of add-on items (추가상품), all or nothing, like ``take_stock``."""
+    check_quantities(quantities)
+    with transaction.atomic():
+        for addon_id in sorted(quantities):
+            quantity = quantities[addon_id]
+            updated = AddOn.objects.filter(pk=addon_id, is_active=True, stock__gte=quantity).update(
+                stock=F("stock") - quantity
+            )
+            if not updated:
+                raise CatalogError(
+                    CatalogErrorCode.OUT_OF_STOCK,
+                    _("Sold out: an add-on item of your order is no longer in stock."),
+                    fields={f"addons.{addon_id}": [_("Not enough stock.")]},
+                    status_code=409,
+                )
+        return publish_addon_stock_changes(quantities, sign=-1, reason=reason)
+
+
+def release_addon_stock(*, quantities: Mapping[int, int], reason: str = "") -> dict[int, int]:
+    """Give ``{addon_id: quantity}`` of add-on items back to stock; return the new stocks."""
+    check_quantities(quantities)
+    with transaction.atomic():
+        for addon_id in sorted(quantities):
+            AddOn.objects.filter(pk=addon_id).update(stock=F("stock") + quantities[addon_id])
+        return publish_addon_stock_changes(quantities, sign=1, reason=reason)
+
+
+def publish_addon_stock_changes(
+    quantities: Mapping[int, int], *, sign: int, reason: str
+) -> dict[int, int]:
+    addons = AddOn.objects.select_related("product").in_bulk(list(quantities))
+    if len(addons) != len(quantities):
+        raise NotFoundError()  # inside the caller's transaction: nothing is kept
+    for addon_id in sorted(quantities):
+        addon = addons[addon_id]
+        publish(
+            AddOnStockChanged(
+                addon_id=addon.pk,
+                product_id=addon.product_id,
+                vendor_id=addon.product.vendor_id,
+                delta=sign * quantities[addon_id],
+                stock=addon.stock,
+                reason=reason[:100],
+            ),
+            subject=addon,
+        )
+    return {addon_id: addon.stock for addon_id, addon in addons.items()}

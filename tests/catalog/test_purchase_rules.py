@@ -5,9 +5,10 @@ from django.utils.translation import gettext
 
 from catalog import services
 from catalog.exceptions import CatalogError
-from catalog.models import Product, Variant
+from catalog.models import AddOn, Product, Variant
+from shop.exceptions import NotFoundError
 from shop.models import AuditEvent
-from tests.catalog.factories import TextOptionFactory, VariantFactory
+from tests.catalog.factories import AddOnFactory, TextOptionFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,22 @@ def test_released_stock_comes_back():
 def test_bad_quantities_are_refused(quantities):
     with pytest.raises(CatalogError):
         services.take_stock(quantities=quantities)
+
+
+def test_releasing_an_unknown_variant_changes_nothing():
+    variant = VariantFactory(stock=1)
+    with pytest.raises(NotFoundError):
+        services.release_stock(quantities={variant.pk: 1, variant.pk + 1000: 1})
+    assert Variant.objects.get(pk=variant.pk).stock == 1
+
+
+def test_addon_stock_is_taken_all_or_nothing_and_released():
+    case, strap = AddOnFactory(stock=2), AddOnFactory(stock=0)
+    with pytest.raises(CatalogError) as caught:
+        services.take_addon_stock(quantities={case.pk: 1, strap.pk: 1})
+    assert list(caught.value.fields) == [f"addons.{strap.pk}"]
+    assert AddOn.objects.get(pk=case.pk).stock == 2
+    assert services.take_addon_stock(quantities={case.pk: 2}, reason="order") == {case.pk: 0}
+    assert services.release_addon_stock(quantities={case.pk: 1}) == {case.pk: 1}
+    deltas = AuditEvent.objects.filter(event_type="catalog.AddOnStockChanged").order_by("pk")
+    assert [event.payload["delta"] for event in deltas] == [-2, 1]
