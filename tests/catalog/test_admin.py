@@ -355,3 +355,33 @@ def test_deleted_products_are_listed_apart_read_only_and_can_be_restored(admin_c
     )
     assert Product.objects.filter(pk=gone.pk).exists()
     assert AuditEvent.objects.filter(event_type="catalog.ProductRestored").count() == 1
+
+
+def test_seller_price_change_by_percent_skips_other_vendors_products(seller):
+    vendor, client = seller
+    own = ProductFactory(vendor=vendor, price=Decimal(10000))
+    theirs = ProductFactory(price=Decimal(10000))
+    client.post(
+        seller_url("product_changelist"),
+        {
+            "action": "change_price_by_percent",
+            "percent": "5",
+            "_selected_action": [own.pk, theirs.pk],
+        },
+    )
+    assert Product.objects.get(pk=own.pk).price == Decimal(10500)
+    assert Product.objects.get(pk=theirs.pk).price == Decimal(10000)
+    event = AuditEvent.objects.get(event_type="catalog.PriceChanged")
+    assert (event.actor_kind, event.actor_vendor_id) == ("vendor", vendor.pk)
+
+
+def test_price_change_without_a_percent_changes_nothing(admin_client):
+    product = ProductFactory(price=Decimal(10000))
+    response = admin_client.post(
+        admin_url("product_changelist"),
+        {"action": "change_price_by_percent", "percent": "", "_selected_action": [product.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Product.objects.get(pk=product.pk).price == Decimal(10000)
+    assert len(list(response.context["messages"])) == 1
