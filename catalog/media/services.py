@@ -43,6 +43,7 @@ from catalog.models import Product, Variant
 from shop.events import publish
 from shop.exceptions import NotFoundError, ShopError
 
+ORIGINALS_DIR = "catalog/originals"
 RENDITIONS_DIR = "catalog/renditions"
 
 
@@ -73,29 +74,33 @@ def add_media(
     """Validate an uploaded image or video, store it last in the gallery, queue its processing."""
     name = Path(file.name or "upload").name
     kind, extension = check_upload(file=file, kind=kind)
-    with transaction.atomic():
-        product = _lock_product(product_id, vendor_id)
-        variant = _variant_of(product, variant_id)
-        media = ProductMedia(
-            product=product,
-            variant=variant,
-            kind=kind,
-            original_name=name[:255],
-            alt_text=alt_text,
-            position=_next_position(product),
-        )
-        file.seek(0)
-        media.original.save(f"{product.pk}/{uuid.uuid4().hex}.{extension}", file, save=False)
-        try:
-            media.save()
-        except Exception:
-            default_storage.delete(media.original.name)
-            raise
-        publish(
-            MediaAdded(media_id=media.pk, product_id=product.pk, kind=kind, original_name=name),
-            subject=media,
-        )
-        _queue(media)
+    _lock_product(product_id, vendor_id, lock=False)  # refuse early, before storing anything
+    # Stored before the transaction: copying a large video to object storage must not
+    # hold the product's row lock. If the row is not created after all, the file goes.
+    file.seek(0)
+    stored = default_storage.save(
+        f"{ORIGINALS_DIR}/{product_id}/{uuid.uuid4().hex}.{extension}", file
+    )
+    try:
+        with transaction.atomic():
+            product = _lock_product(product_id, vendor_id)
+            media = ProductMedia.objects.create(
+                product=product,
+                variant=_variant_of(product, variant_id),
+                kind=kind,
+                original=stored,
+                original_name=name[:255],
+                alt_text=alt_text,
+                position=_next_position(product),
+            )
+            publish(
+                MediaAdded(media_id=media.pk, product_id=product.pk, kind=kind, original_name=name),
+                subject=media,
+            )
+            _queue(media)
+    except BaseException:
+        default_storage.delete(stored)
+        raise
     return media
 
 
@@ -115,8 +120,10 @@ def _validate(file: File, *, kind: str, name: str) -> str:
     raise ShopError("invalid_media_kind", _("Unknown media kind."), fields={"kind": [kind]})
 
 
-def _lock_product(product_id: int, vendor_id: int | None) -> Product:
-    products = Product.objects.select_for_update().filter(pk=product_id)
+def _lock_product(product_id: int, vendor_id: int | None, *, lock: bool = True) -> Product:
+    products = Product.objects.filter(pk=product_id)
+    if lock:
+        products = products.select_for_update()
     if vendor_id is not None:  # a vendor may add media to its own products only
         products = products.filter(vendor_id=vendor_id)
     product = products.first()

@@ -148,7 +148,9 @@ def test_a_vendor_cannot_add_media_to_another_vendors_product():
     assert not ProductMedia.objects.exists()
 
 
-def test_media_may_belong_to_a_variant_of_its_own_product_only(django_capture_on_commit_callbacks):
+def test_media_may_belong_to_a_variant_of_its_own_product_only(
+    django_capture_on_commit_callbacks, media_root
+):
     product, other = make_product(), make_product()
     variant = Variant.objects.create(product=product, option_key="1", label="빨강")
     foreign = Variant.objects.create(product=other, option_key="2", label="파랑")
@@ -161,6 +163,7 @@ def test_media_may_belong_to_a_variant_of_its_own_product_only(django_capture_on
 
     assert media.variant == variant
     assert error.value.fields == {"variant": [error.value.message]}
+    assert stored_files(media_root) == [media.original.name]  # the refused file was removed
 
 
 def test_processing_makes_every_rendition_and_marks_the_row_ready(
