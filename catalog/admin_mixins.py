@@ -33,6 +33,7 @@ from catalog.forms import (
     OptionGroupFormSet,
     ProductActionForm,
     ProductForm,
+    VariantGridForm,
     VariantGridFormSet,
     product_values,
 )
@@ -54,8 +55,18 @@ class VariantInlineMixin:
     """The variant grid: price, stock, SKU and active flag of every combination in one table."""
 
     model = Variant
+    form = VariantGridForm
     formset = VariantGridFormSet
-    fields = ["label", "sku", "extra_price", "final_price", "stock", "is_active", "availability"]
+    fields = [
+        "label",
+        "sku",
+        "extra_price",
+        "final_price",
+        "stock",
+        "stock_was",
+        "is_active",
+        "availability",
+    ]
     readonly_fields = ["label", "final_price", "availability"]
     extra = 0
     can_delete = False

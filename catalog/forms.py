@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import services
 from catalog.exceptions import CatalogError
-from catalog.models import OptionGroup, Product
+from catalog.models import OptionGroup, Product, Variant
 from catalog.notices import NOTICE_FIELDS, NoticeType
 
 
@@ -152,31 +152,64 @@ class OptionGroupFormSet(BaseInlineFormSet):
             ) from None
 
 
+class VariantGridForm(forms.ModelForm):
+    """One grid row; ``stock_was`` carries the stock the editor saw, to spot sales meanwhile."""
+
+    stock_was = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = Variant
+        fields = ["sku", "extra_price", "stock", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["stock_was"] = self.instance.stock
+
+    def stock_edited(self) -> bool:
+        seen = self.cleaned_data.get("stock_was")
+        return seen is None or self.cleaned_data["stock"] != seen
+
+
 class VariantGridFormSet(BaseInlineFormSet):
     """The variant grid: each changed row is checked against the product's (new) price."""
 
     def rows(self) -> list[dict[str, Any]]:
-        return [
-            {
+        """Return the changed rows; stock only where it was edited, with what the editor saw."""
+        rows = []
+        for form in self.forms:
+            if form.instance.pk is None or not form.has_changed():
+                continue
+            row = {
                 "variant_id": form.instance.pk,
                 "extra_price": form.cleaned_data["extra_price"],
-                "stock": form.cleaned_data["stock"],
                 "active": form.cleaned_data["is_active"],
                 "sku": form.cleaned_data["sku"],
             }
-            for form in self.forms
-            if form.instance.pk is not None and form.has_changed()
-        ]
+            if form.stock_edited():
+                row["stock"] = form.cleaned_data["stock"]
+                if form.cleaned_data.get("stock_was") is not None:
+                    row["stock_was"] = form.cleaned_data["stock_was"]
+            rows.append(row)
+        return rows
 
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
             return
         by_id = {form.instance.pk: form for form in self.forms}
-        for row in self.rows():
+        rows = self.rows()
+        current = dict(
+            Variant.objects.filter(pk__in=[row["variant_id"] for row in rows]).values_list(
+                "pk", "stock"
+            )
+        )
+        for row in rows:
             errors = services.row_errors(self.instance, row, prefix="")
+            stale = services.stale_stock_errors([row], current).get("rows.0.stock")
+            if stale:
+                errors["stock"] = stale
             for name, messages in errors.items():
-                field = "is_active" if name == "active" else name
+                field = {"active": "is_active", "stock_was": "stock"}.get(name, name)
                 by_id[row["variant_id"]].add_error(field, messages)
 
 

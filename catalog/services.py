@@ -560,7 +560,7 @@ def add_variant(
 
 # --- The variant grid -----------------------------------------------------------------------
 
-GRID_FIELDS = ("extra_price", "stock", "active", "sku")
+GRID_FIELDS = ("extra_price", "stock", "stock_was", "active", "sku")
 GRID_COLUMNS = ["extra_price", "stock", "is_active", "sku"]
 
 
@@ -578,12 +578,12 @@ def row_errors(product: Product, row: dict[str, Any], *, prefix: str) -> dict[st
                     _("The option price may not lower the price below zero (at least %(min)s).")
                     % {"min": -product.price}
                 ]
-    if "stock" in row:
-        stock = row["stock"]
+    for name in ["stock", "stock_was"]:
+        stock = row.get(name, 0)
         if isinstance(stock, bool) or not str(stock).strip().isdigit():
-            errors[f"{prefix}stock"] = [_("Enter a whole number of zero or more.")]
+            errors[f"{prefix}{name}"] = [_("Enter a whole number of zero or more.")]
         elif int(stock) > MAX_STOCK:
-            errors[f"{prefix}stock"] = [_("Enter a smaller number.")]
+            errors[f"{prefix}{name}"] = [_("Enter a smaller number.")]
     if "active" in row and not isinstance(row["active"], bool):
         errors[f"{prefix}active"] = [_("Enter true or false.")]
     if "sku" in row and (not isinstance(row["sku"], str) or len(row["sku"]) > 64):
@@ -609,6 +609,21 @@ def check_grid_rows(product: Product, rows: Sequence[dict[str, Any]]) -> dict[st
     return errors
 
 
+def stale_stock_errors(
+    rows: Sequence[dict[str, Any]], current: dict[int, int]
+) -> dict[str, list[str]]:
+    """Return an error for each row whose ``stock_was`` is no longer the stored stock."""
+    errors: dict[str, list[str]] = {}
+    for index, row in enumerate(rows):
+        stock_now = current.get(row["variant_id"])
+        if "stock_was" in row and stock_now is not None and stock_now != int(row["stock_was"]):
+            errors[f"rows.{index}.stock"] = [
+                _("The stock changed to %(stock)d while you were editing; check it and save again.")
+                % {"stock": stock_now}
+            ]
+    return errors
+
+
 def update_variant_grid(
     *, product_id: int, rows: Sequence[dict[str, Any]], vendor_id: int | None = None
 ) -> int:
@@ -616,6 +631,8 @@ def update_variant_grid(
 
     Every row is checked first; one bad row refuses the whole grid with errors naming
     each bad row and field, and nothing is saved. Returns how many variants changed.
+    A row's ``stock_was`` (the stock the editor saw) guards against overwriting sales
+    made meanwhile: if the stock moved since, the row is refused instead.
     """
     with transaction.atomic():
         product = lock_product(product_id, vendor_id)
@@ -627,6 +644,13 @@ def update_variant_grid(
                 fields=errors,
             )
         variants = Variant.objects.select_for_update().in_bulk([row["variant_id"] for row in rows])
+        errors = stale_stock_errors(rows, {pk: variant.stock for pk, variant in variants.items()})
+        if errors:
+            raise CatalogError(
+                CatalogErrorCode.INVALID_VARIANT_GRID,
+                _("Some rows of the variant grid are not valid; nothing was saved."),
+                fields=errors,
+            )
         diff: dict[str, list[Any]] = {}
         for row in rows:
             variant = variants[row["variant_id"]]

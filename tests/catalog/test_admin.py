@@ -385,3 +385,28 @@ def test_price_change_without_a_percent_changes_nothing(admin_client):
     assert response.status_code == 200
     assert Product.objects.get(pk=product.pk).price == Decimal(10000)
     assert len(list(response.context["messages"])) == 1
+
+
+def test_grid_never_overwrites_a_sale_made_while_the_page_was_open(admin_client):
+    product, variants = product_with_grid()
+    page = admin_client.get(admin_url("product_change", product.pk))
+    assert 'type="hidden" name="variants-0-stock_was" value="1"' in page.content.decode()
+    data = changeform_post_data(page)
+    services.adjust_stock(variant_id=variants[0].pk, delta=-1, reason="sold meanwhile")
+
+    # Editing another column of the row leaves the stock as the sale left it.
+    edit_price = {**data, "variants-0-extra_price": "500", "_save": "Save"}
+    assert admin_client.post(admin_url("product_change", product.pk), edit_price).status_code == 302
+    assert Variant.objects.get(pk=variants[0].pk).stock == 0
+
+    # Typing a stock over the stale one is refused on the field.
+    edit_stock = {**data, "variants-0-stock": "9", "_save": "Save"}
+    response = admin_client.post(admin_url("product_change", product.pk), edit_stock)
+    assert response.status_code == 200
+    grid = next(
+        item.formset
+        for item in response.context["inline_admin_formsets"]
+        if item.formset.model is Variant
+    )
+    assert "stock" in grid.forms[0].errors
+    assert Variant.objects.get(pk=variants[0].pk).stock == 0

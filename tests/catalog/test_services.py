@@ -351,6 +351,22 @@ def test_one_bad_grid_row_saves_nothing_and_names_each_bad_row_and_field():
     )
 
 
+def test_grid_refuses_a_stock_that_moved_since_the_editor_saw_it():
+    product, variants = grid_product()
+    services.adjust_stock(variant_id=variants[0].pk, delta=-1, reason="sold meanwhile")
+    with pytest.raises(CatalogError) as caught:
+        services.update_variant_grid(
+            product_id=product.pk,
+            rows=[
+                {"variant_id": variants[1].pk, "extra_price": 100},
+                {"variant_id": variants[0].pk, "stock": 5, "stock_was": 1},
+            ],
+        )
+    assert list(caught.value.fields) == ["rows.1.stock"]
+    assert Variant.objects.get(pk=variants[0].pk).stock == 0
+    assert Variant.objects.get(pk=variants[1].pk).extra_price == 0
+
+
 def test_grid_refuses_another_products_variant():
     product, _variants = grid_product()
     stranger = VariantFactory()
