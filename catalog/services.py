@@ -277,6 +277,7 @@ def lock_product(product_id: int, vendor_id: int | None) -> Product:
 
 
 def existing_categories(category_ids: Iterable[int]) -> list[Category]:
+    """Return the categories of ``category_ids``, or raise if one does not exist."""
     ids = [int(getattr(item, "pk", item)) for item in category_ids]
     found = list(Category.objects.filter(pk__in=ids))
     if len(found) != len(set(ids)):
@@ -362,6 +363,7 @@ def set_options(
 
 
 def check_option_groups(groups: Sequence[dict[str, Any]]) -> None:
+    """Refuse unnamed, repeated or empty option groups and repeated values, naming each."""
     errors: dict[str, list[str]] = {}
     names = [str(spec.get("name") or "").strip() for spec in groups]
     for index, spec in enumerate(groups):
@@ -381,6 +383,7 @@ def check_option_groups(groups: Sequence[dict[str, Any]]) -> None:
 
 
 def sync_values(group: OptionGroup, values: list[str]) -> None:
+    """Make the group's values exactly ``values`` in that order, keeping existing rows."""
     existing = {value.value: value for value in group.values.all()}
     for position, text in enumerate(values):
         if text in existing:
@@ -393,6 +396,7 @@ def sync_values(group: OptionGroup, values: list[str]) -> None:
 
 
 def option_summary(product: Product) -> dict[str, list[str]]:
+    """Return ``{group name: [values]}`` of the product, for the audit log."""
     return {
         group.name: [value.value for value in group.values.all()]
         for group in product.option_groups.prefetch_related("values")
@@ -405,6 +409,7 @@ def option_key(value_ids: Iterable[int]) -> str:
 
 
 def current_combinations(product: Product) -> list[tuple[OptionValue, ...]]:
+    """Return every combination of one value per option group, in group order."""
     groups = list(product.option_groups.prefetch_related("values"))
     if not groups:
         return [()]  # a product without options sells as one variant
@@ -485,6 +490,7 @@ def connection_returns_ids(variants: list[Variant]) -> bool:
 
 
 def link_values(variants: list[Variant], combos: list[tuple[OptionValue, ...]]) -> None:
+    """Attach each new variant to the option values of its combination in one INSERT."""
     by_key = {variant.option_key: variant for variant in variants}
     through = Variant.option_values.through
     through.objects.bulk_create(
@@ -831,6 +837,7 @@ def release_stock(*, quantities: Mapping[int, int], reason: str = "") -> dict[in
 
 
 def check_quantities(quantities: Mapping[int, int]) -> None:
+    """Refuse an empty order or a quantity that is not a whole number of at least 1."""
     bad = [
         variant_id
         for variant_id, quantity in quantities.items()
