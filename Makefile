@@ -62,3 +62,4 @@ beat: $(VENV)/.runtime-installed  ## Start Celery beat, the periodic jobs (run e
 bench: $(VENV)/.dev-installed  ## Measure pages and event delivery on PostgreSQL, Redis, gunicorn, Celery
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run.py
+	$(PY) bench/media.py
