@@ -50,6 +50,9 @@ class OptionGroupInlineMixin:
     extra = 1
     verbose_name_plural = _("option groups (save, then use “Generate all option combinations”)")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("values")  # type: ignore[misc]
+
 
 class VariantInlineMixin:
     """The variant grid: price, stock, SKU and active flag of every combination in one table."""

@@ -173,6 +173,13 @@ class VariantGridForm(forms.ModelForm):
 class VariantGridFormSet(BaseInlineFormSet):
     """The variant grid: each changed row is checked against the product's (new) price."""
 
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        form = super()._construct_form(i, **kwargs)
+        # Django sets only the product's id on the rows; the object saves a query per row
+        # where the grid shows the final price.
+        form.instance.product = self.instance
+        return form
+
     def rows(self) -> list[dict[str, Any]]:
         """Return the changed rows; stock only where it was edited, with what the editor saw."""
         rows = []

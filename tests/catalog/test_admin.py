@@ -410,3 +410,25 @@ def test_grid_never_overwrites_a_sale_made_while_the_page_was_open(admin_client)
     )
     assert "stock" in grid.forms[0].errors
     assert Variant.objects.get(pk=variants[0].pk).stock == 0
+
+
+@pytest.mark.parametrize("site", ["admin", "seller"])
+def test_product_page_query_count_does_not_grow_with_options_and_variants(
+    site, admin_client, seller
+):
+    vendor, seller_client = seller
+    client, url_of = (admin_client, admin_url) if site == "admin" else (seller_client, seller_url)
+    counts = []
+    for colors, sizes in [(["블랙"], ["S"]), (["블랙", "화이트", "레드"], ["S", "M", "L", "XL"])]:
+        product = ProductFactory(vendor=vendor)
+        groups = [{"name": "색상", "values": colors}, {"name": "사이즈", "values": sizes}]
+        if len(colors) > 1:
+            groups.append({"name": "소재", "values": ["면", "린넨"]})
+        services.set_options(product_id=product.pk, groups=groups)
+        services.generate_variants(product_id=product.pk)
+        page = url_of("product_change", product.pk)
+        client.get(page)  # warm the session and content-type caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
