@@ -91,6 +91,7 @@ def test_signed_in_header_logs_out_by_post_with_csrf(client: Client, user) -> No
     assert 'name="csrfmiddlewaretoken"' in logout.group(1)
     assert f'href="{reverse("account_login")}"' not in html
     assert (user.name or user.email) in html
+    assert f'href="{reverse("accounts:profile")}"' in html
 
 
 def test_admin_link_is_shown_to_staff_only(client: Client, user, staff_user) -> None:
