@@ -37,7 +37,12 @@ class ProductChanged(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ProductStatusChanged(Event):
-    """A product's sale status changed, e.g. from draft to on sale."""
+    """A product's sale status changed, e.g. from draft to on sale.
+
+    ``automatic`` is true when the stock rule flipped it (every active variant reached
+    zero, or stock came back); a merchant's own change is false. Only an automatic
+    "sold out" is turned back to "on sale" by returning stock.
+    """
 
     subject_model = "catalog.Product"
     subject_field = "product_id"
@@ -46,6 +51,7 @@ class ProductStatusChanged(Event):
     vendor_id: int
     old_status: str
     new_status: str
+    automatic: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

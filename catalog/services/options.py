@@ -22,6 +22,8 @@ from catalog.models import (
     Variant,
 )
 from catalog.services.products import MAX_STOCK, lock_product, parse_krw
+from catalog.services.skus import grid_sku_errors, lock_vendor_skus, sku_taken_message, taken_skus
+from catalog.services.sold_out import sync_sold_out
 from shop import audit
 from shop.events import publish
 
@@ -236,7 +238,15 @@ def add_variant(
                 _("This option combination already exists."),
                 fields={"option_values": [_("This option combination already exists.")]},
             )
-        errors = row_errors(product, {"extra_price": extra_price, "stock": stock}, prefix="")
+        sku = sku.strip() if isinstance(sku, str) else sku
+        errors = row_errors(
+            product, {"extra_price": extra_price, "stock": stock, "sku": sku}, prefix=""
+        )
+        if not errors and sku:
+            lock_vendor_skus(product.vendor_id)
+            taken = taken_skus(vendor_id=product.vendor_id, skus={sku})
+            if sku in taken:
+                errors["sku"] = [sku_taken_message(sku, taken[sku])]
         if errors:
             raise CatalogError(
                 CatalogErrorCode.INVALID_OPTIONS, _("The variant is not valid."), fields=errors
@@ -361,15 +371,23 @@ def update_variant_grid(
                 variant.extra_price = parse_krw(row["extra_price"], field="extra_price")
             variant.stock = int(row.get("stock", variant.stock))
             variant.is_active = row.get("active", variant.is_active)
-            variant.sku = row.get("sku", variant.sku)
+            variant.sku = row.get("sku", variant.sku).strip()
             after = audit.snapshot(variant, GRID_COLUMNS)
             for name, change in audit.changes(before, after).items():
                 diff[f"variants.{variant.pk}.{name}"] = change
         changed = {int(key.split(".")[1]) for key in diff}
+        errors = grid_sku_errors(product, rows, variants, diff)
+        if errors:
+            raise CatalogError(
+                CatalogErrorCode.INVALID_VARIANT_GRID,
+                _("Some rows of the variant grid are not valid; nothing was saved."),
+                fields=errors,
+            )
         Variant.objects.bulk_update([variants[pk] for pk in changed], GRID_COLUMNS)
         if diff:
             publish(
                 ProductChanged(product_id=product.pk, vendor_id=product.vendor_id, changes=diff),
                 subject=product,
             )
+            sync_sold_out(product_ids=[product.pk])
     return len(changed)

@@ -27,6 +27,7 @@ from catalog.models import (
 )
 from catalog.notices import notice_fields
 from catalog.sanitize import clean_description
+from catalog.services.skus import lock_vendor_skus, sku_taken_message, taken_skus
 from shop import audit
 from shop.events import publish
 from shop.exceptions import NotFoundError
@@ -238,12 +239,32 @@ def restore_product(*, product_id: int, vendor_id: int | None = None) -> Product
         product = rows.first()
         if product is None:
             raise NotFoundError()
+        check_restored_skus(product)
         product.deleted_at = None
         product.save(update_fields=["deleted_at", "updated_at"])
         publish(
             ProductRestored(product_id=product.pk, vendor_id=product.vendor_id), subject=product
         )
     return product
+
+
+def check_restored_skus(product: Product) -> None:
+    """Refuse to bring back a product whose SKUs the vendor has given to other variants since."""
+    skus = set(
+        product.variants.filter(is_active=True).exclude(sku="").values_list("sku", flat=True)
+    )
+    if not skus:
+        return
+    lock_vendor_skus(product.vendor_id)
+    taken = taken_skus(
+        vendor_id=product.vendor_id,
+        skus=skus,
+        exclude_variant_ids=product.variants.values_list("pk", flat=True),
+    )
+    if taken:
+        raise invalid_product(
+            {"sku": [sku_taken_message(sku, taken[sku]) for sku in sorted(taken)]}
+        )
 
 
 def lock_product(product_id: int, vendor_id: int | None) -> Product:

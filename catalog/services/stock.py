@@ -19,6 +19,7 @@ from catalog.models import (
     TextOption,
     Variant,
 )
+from catalog.services.sold_out import mark_sold_out, return_to_sale
 from shop.events import publish
 from shop.exceptions import NotFoundError
 from vendors.models import Vendor
@@ -33,7 +34,8 @@ def adjust_stock(
 
     One conditional UPDATE (``stock = stock + delta WHERE stock + delta >= 0``) does it,
     so concurrent buyers of the last item cannot both succeed: the loser gets an
-    out-of-stock error, not a negative stock.
+    out-of-stock error, not a negative stock. The product becomes sold out when its
+    last item goes, and back on sale when stock returns (see ``sold_out``).
     """
     if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
         raise CatalogError(
@@ -71,6 +73,10 @@ def adjust_stock(
             ),
             subject=variant,
         )
+        if delta < 0:
+            mark_sold_out(product_ids=[variant.product_id])
+        else:
+            return_to_sale(product_ids=[variant.product_id])
     return variant.stock
 
 
@@ -153,6 +159,7 @@ def take_stock(*, quantities: Mapping[int, int], reason: str = "") -> dict[int, 
     Orders call it while placing an order, inside their transaction. Rows are updated
     in primary-key order (so two orders over the same variants never deadlock), each
     with one conditional UPDATE; one short variant raises and rolls every line back.
+    A product whose last item this took becomes sold out (one more conditional UPDATE).
     """
     check_quantities(quantities)
     with transaction.atomic():
@@ -168,16 +175,22 @@ def take_stock(*, quantities: Mapping[int, int], reason: str = "") -> dict[int, 
                     fields={f"variants.{variant_id}": [_("Not enough stock.")]},
                     status_code=409,
                 )
+        mark_sold_out(variant_ids=list(quantities))
         return publish_stock_changes(quantities, sign=-1, reason=reason)
 
 
 def release_stock(*, quantities: Mapping[int, int], reason: str = "") -> dict[int, int]:
-    """Give ``{variant_id: quantity}`` back to stock (an unpaid order expired); return the new stocks."""
+    """Give ``{variant_id: quantity}`` back to stock (an unpaid order expired); return the new stocks.
+
+    A product the stock rule made sold out comes back on sale.
+    """
     check_quantities(quantities)
     with transaction.atomic():
         for variant_id in sorted(quantities):
             Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantities[variant_id])
-        return publish_stock_changes(quantities, sign=1, reason=reason)
+        variants = _publish_variant_stock_changes(quantities, sign=1, reason=reason)
+        return_to_sale(product_ids={variant.product_id for variant in variants.values()})
+    return {variant_id: variant.stock for variant_id, variant in variants.items()}
 
 
 def check_quantities(quantities: Mapping[int, int]) -> None:
@@ -199,6 +212,13 @@ def check_quantities(quantities: Mapping[int, int]) -> None:
 def publish_stock_changes(
     quantities: Mapping[int, int], *, sign: int, reason: str
 ) -> dict[int, int]:
+    variants = _publish_variant_stock_changes(quantities, sign=sign, reason=reason)
+    return {variant_id: variant.stock for variant_id, variant in variants.items()}
+
+
+def _publish_variant_stock_changes(
+    quantities: Mapping[int, int], *, sign: int, reason: str
+) -> dict[int, Variant]:
     variants = Variant.objects.select_related("product").in_bulk(list(quantities))
     if len(variants) != len(quantities):
         raise NotFoundError()  # inside the caller's transaction: nothing is kept
@@ -215,7 +235,7 @@ def publish_stock_changes(
             ),
             subject=variant,
         )
-    return {variant_id: variant.stock for variant_id, variant in variants.items()}
+    return variants
 
 
 def take_addon_stock(*, quantities: Mapping[int, int], reason: str = "") -> dict[int, int]:
