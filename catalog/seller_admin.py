@@ -21,6 +21,7 @@ from catalog.admin_mixins import (
     TextOptionInlineMixin,
     VariantInlineMixin,
 )
+from catalog.media.admin import ProductMediaInlineMixin
 from catalog.models import Product
 from vendors.sellercenter import (
     VendorScopedModelAdmin,
@@ -31,31 +32,60 @@ from vendors.sellercenter import (
 )
 
 
-class SellerOptionGroupInline(OptionGroupInlineMixin, VendorScopedTabularInline):
+class SellerProductInline(VendorScopedTabularInline):
+    """Base of the product page's inlines on the seller center.
+
+    Django asks an inline's permissions with the *parent* product, not an inline row;
+    following ``product__vendor`` from a product finds nothing, which made every inline
+    read-only (and its saved edits silently ignored). The parent product is owned when
+    it is the vendor's own.
+    """
+
     vendor_field = "product__vendor"
 
-
-class SellerVariantInline(VariantInlineMixin, VendorScopedTabularInline):
-    vendor_field = "product__vendor"
-
-
-class SellerAddOnInline(AddOnInlineMixin, VendorScopedTabularInline):
-    vendor_field = "product__vendor"
+    def owns(self, request: HttpRequest, obj: Any) -> bool:
+        if isinstance(obj, Product):
+            return obj.vendor_id == current_vendor(request).pk
+        return super().owns(request, obj)
 
 
-class SellerTextOptionInline(TextOptionInlineMixin, VendorScopedTabularInline):
-    vendor_field = "product__vendor"
+class SellerOptionGroupInline(OptionGroupInlineMixin, SellerProductInline):
+    pass
+
+
+class SellerVariantInline(VariantInlineMixin, SellerProductInline):
+    pass
+
+
+class SellerAddOnInline(AddOnInlineMixin, SellerProductInline):
+    pass
+
+
+class SellerTextOptionInline(TextOptionInlineMixin, SellerProductInline):
+    pass
+
+
+class SellerProductMediaInline(ProductMediaInlineMixin, SellerProductInline):
+    """The gallery of the vendor's own product: every add, removal and reorder passes the
+    vendor to the media services, so another vendor's product or media is "not found"."""
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.vendor_id = current_vendor(request).pk
+        return formset
 
 
 @admin.register(Product, site=seller_site)
 class ProductSellerAdmin(ProductAdminMixin, VendorScopedModelAdmin):
-    """The vendor's products with their option groups, variant grid, add-ons and text options."""
+    """The vendor's products with their option groups, variant grid, add-ons, text options
+    and media gallery."""
 
     inlines = [
         SellerOptionGroupInline,
         SellerVariantInline,
         SellerAddOnInline,
         SellerTextOptionInline,
+        SellerProductMediaInline,
     ]
     csv_fields = ["id", "name", "slug", "status", "price", "brand", "is_tax_free", "created_at"]
 

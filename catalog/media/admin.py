@@ -54,7 +54,13 @@ class ProductMediaForm(forms.ModelForm):
 
 
 class ProductMediaFormSet(BaseInlineFormSet):
-    """Adds and removes gallery rows through the services instead of saving them directly."""
+    """Adds, removes and reorders gallery rows through the services instead of saving them.
+
+    ``vendor_id`` is the vendor the page acts for (the seller center sets it), passed to
+    every service call so a vendor can only touch its own products' media.
+    """
+
+    vendor_id: int | None = None
 
     def save_new(self, form: forms.ModelForm, commit: bool = True) -> ProductMedia:
         data = form.cleaned_data
@@ -64,16 +70,57 @@ class ProductMediaFormSet(BaseInlineFormSet):
             file=data["original"],
             variant_id=variant.pk if variant else None,
             alt_text=data.get("alt_text", ""),
+            vendor_id=self.vendor_id,
         )
+
+    def save_existing(self, form: forms.ModelForm, obj: ProductMedia, commit: bool = True) -> Any:
+        # The order is saved by ``reorder_media`` in ``save``; only the text and variant here.
+        if commit:
+            obj.save(update_fields=["alt_text", "variant", "updated_at"])
+        return obj
+
+    def save(self, commit: bool = True) -> list[ProductMedia]:
+        saved = super().save(commit)
+        if commit:
+            self.save_order()
+        return saved
+
+    def save_order(self) -> None:
+        """Put the gallery in the order of the position column, new uploads last."""
+        deleted = {id(form) for form in self.deleted_forms}
+        kept = [
+            (form.cleaned_data.get("position", form.instance.position), index, form.instance.pk)
+            for index, form in enumerate(self.initial_forms)
+            if id(form) not in deleted and form.instance.pk is not None
+        ]
+        wanted = [pk for _position, _index, pk in sorted(kept)]
+        wanted += [media.pk for media in self.new_objects]
+        current = list(
+            ProductMedia.objects.filter(product=self.instance)
+            .order_by("position", "pk")
+            .values_list("pk", flat=True)
+        )
+        # Rows added meanwhile (another tab, the API) keep their place at the end.
+        wanted = [pk for pk in wanted if pk in current]
+        wanted += [pk for pk in current if pk not in wanted]
+        if wanted != current:
+            services.reorder_media(
+                product_id=self.instance.pk, media_ids=wanted, vendor_id=self.vendor_id
+            )
 
     def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
         super().add_fields(form, index)
         # Only the variants of this product can be picked (the service checks it again).
-        form.fields["variant"].queryset = Variant.objects.filter(product=self.instance.pk)
+        # The choices are read once for the whole gallery, not once per row.
+        field = form.fields["variant"]
+        field.queryset = Variant.objects.filter(product=self.instance.pk)
+        if not hasattr(self, "_variant_choices"):
+            self._variant_choices = list(field.choices)
+        field.choices = self._variant_choices
 
     def delete_existing(self, obj: ProductMedia, commit: bool = True) -> None:
         if commit:
-            services.remove_media(media_id=obj.pk)
+            services.remove_media(media_id=obj.pk, vendor_id=self.vendor_id)
 
 
 @admin.display(description=_("preview"))
@@ -93,8 +140,8 @@ def processing_status(obj: ProductMedia) -> str:
     return obj.get_status_display()
 
 
-class ProductMediaInline(admin.TabularInline):
-    """The product's gallery, in order; add it to ``ProductAdmin.inlines``."""
+class ProductMediaInlineMixin:
+    """The product's gallery, in order: thumbnail, file, variant, text, position, status."""
 
     model = ProductMedia
     form = ProductMediaForm
@@ -107,6 +154,10 @@ class ProductMediaInline(admin.TabularInline):
 
     preview = staticmethod(preview)
     processing_status = staticmethod(processing_status)
+
+
+class ProductMediaInline(ProductMediaInlineMixin, admin.TabularInline):
+    """The platform admin's gallery inline; add it to ``ProductAdmin.inlines``."""
 
 
 @admin.register(ProductMedia)
