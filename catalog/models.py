@@ -125,6 +125,9 @@ class Product(TimeStampedModel):
     )
     notice = models.JSONField(_("product information notice"), default=dict, blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+    # Popularity for the storefront's "most popular" sort: units sold, kept up to date by
+    # the order flow so a listing sorts on an indexed column instead of aggregating orders.
+    sales_count = models.PositiveIntegerField(_("units sold"), default=0, editable=False)
 
     objects = AliveProductManager()
     all_objects = models.Manager.from_queryset(ProductQuerySet)()
@@ -140,7 +143,13 @@ class Product(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(price__gte=0), name="catalog_product_price_gte_0"),
         ]
-        indexes = [models.Index(fields=["status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            # Keyset pagination of each storefront sort walks one of these (sort key, id).
+            models.Index(fields=["created_at", "id"], name="catalog_product_newest"),
+            models.Index(fields=["price", "id"], name="catalog_product_price"),
+            models.Index(fields=["sales_count", "id"], name="catalog_product_popular"),
+        ]
 
     def __str__(self) -> str:
         return self.name

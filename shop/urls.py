@@ -8,6 +8,7 @@ from shop import views
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("catalog.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,7 +24,9 @@ urlpatterns = [
     path("livez", views.livez, name="livez"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
-    path("", views.home, name="home"),
+    path("", include("catalog.urls")),
+    # The storefront home belongs to the catalog; this keeps its un-namespaced name "home".
+    path("", include("catalog.home_urls")),
 ]
 
 # Unknown URLs and crashes answer JSON under /api/ and a page elsewhere.

@@ -1,4 +1,4 @@
-"""Kernel pages: the storefront home placeholder, health, metrics and error pages.
+"""Kernel pages: health, metrics and error pages (the storefront home is the catalog's).
 
 Error pages answer in the API's one error body for paths under ``/api/`` and with a
 template everywhere else, so an API client never has to parse HTML.
@@ -31,11 +31,6 @@ from shop.api import error_body
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Show the storefront home page (a placeholder until the catalog lands)."""
-    return render(request, "shop/home.html")
 
 
 # --- Health ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import factory
 
+from catalog.media.models import ProductMedia
 from catalog.models import (
     AddOn,
     Category,
@@ -90,3 +91,16 @@ class TextOptionFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     label = "각인 문구"
     max_length = 10
+
+
+class ProductMediaFactory(factory.django.DjangoModelFactory):
+    """A pending image row; its original path is a name only (no file is written)."""
+
+    class Meta:
+        model = ProductMedia
+
+    product = factory.SubFactory(ProductFactory)
+    kind = "image"
+    original = factory.Sequence(lambda n: f"catalog/originals/test-{n}.jpg")
+    original_name = "test.jpg"
+    position = factory.Sequence(lambda n: n)

@@ -19,8 +19,8 @@ def test_home_is_korean_by_default(client: Client) -> None:
     html = _html(client.get(reverse("home")))
 
     assert '<html lang="ko">' in html
-    assert "쇼핑몰에 오신 것을 환영합니다" in html
-    assert "Welcome to the shop" not in html
+    assert "본문 바로가기" in html
+    assert "Skip to content" not in html
 
 
 def test_home_is_english_after_switching_language(client: Client) -> None:
@@ -31,15 +31,15 @@ def test_home_is_english_after_switching_language(client: Client) -> None:
     html = _html(client.get(reverse("home")))
 
     assert '<html lang="en">' in html
-    assert "Welcome to the shop" in html
-    assert "쇼핑몰에 오신 것을 환영합니다" not in html
+    assert "Skip to content" in html
+    assert "본문 바로가기" not in html
 
 
 def test_switching_back_to_korean_restores_korean(client: Client) -> None:
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     client.post(reverse("set_language"), {"language": "ko", "next": "/"})
 
-    assert "쇼핑몰에 오신 것을 환영합니다" in _html(client.get(reverse("home")))
+    assert "본문 바로가기" in _html(client.get(reverse("home")))
 
 
 def test_language_switch_is_a_csrf_protected_post_form(client: Client) -> None:

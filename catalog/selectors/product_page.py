@@ -1,0 +1,223 @@
+"""Everything the product page shows, read in a fixed number of queries and cached per product.
+
+The page is built from plain values (no model instances) so the cached copy is small
+and a template never triggers a lazy query. ``catalog.listeners`` deletes the copy when
+the product, its price, stock, options or media change.
+
+Queries on a miss, whatever the number of variants: the product with its vendor, its
+category ids, its option values (groups joined), its variants, the variant-value links,
+add-ons, text options and ready media: eight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from catalog.media.models import MediaKind, MediaStatus, ProductMedia
+from catalog.models import AddOn, OptionValue, Product, TextOption, Variant
+from catalog.notices import notice_fields
+from catalog.sanitize import clean_description
+from catalog.selectors import caching
+from vendors.models import Vendor
+
+GALLERY_WIDTH = 1024
+THUMB_WIDTH = 320
+VENDOR_FIELDS = (
+    "vendor__name",
+    "vendor__slug",
+    "vendor__representative_name",
+    "vendor__business_registration_number",
+    "vendor__mail_order_report_number",
+    "vendor__contact_phone",
+    "vendor__contact_email",
+    "vendor__address",
+)
+
+
+@dataclass
+class ProductPage:
+    """The product page's data; money stays ``Decimal`` and travels to JS as text."""
+
+    id: int
+    slug: str
+    name: str
+    summary: str
+    description: str
+    brand: str
+    price: Decimal
+    status: str
+    is_tax_free: bool
+    vendor: dict[str, Any]
+    vendor_id: int
+    shipping_policy_id: int | None
+    category_ids: list[int]
+    option_groups: list[dict[str, Any]] = field(default_factory=list)
+    variants: list[dict[str, Any]] = field(default_factory=list)
+    addons: list[dict[str, Any]] = field(default_factory=list)
+    text_options: list[dict[str, Any]] = field(default_factory=list)
+    images: list[dict[str, Any]] = field(default_factory=list)
+    videos: list[dict[str, Any]] = field(default_factory=list)
+    notice: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def purchasable(self) -> bool:
+        return self.status == Product.Status.ON_SALE and any(v["in_stock"] for v in self.variants)
+
+    @property
+    def cover(self) -> dict[str, Any] | None:
+        return self.images[0] if self.images else None
+
+    def options_json(self) -> dict[str, Any]:
+        """Return what the option picker's script needs (money as text, never a float)."""
+        return {
+            "price": str(self.price),
+            "groups": [group["id"] for group in self.option_groups],
+            "variants": [
+                {
+                    "id": variant["id"],
+                    "values": variant["value_ids"],
+                    "price": str(variant["price"]),
+                    "extra": str(variant["extra_price"]),
+                    "stock": variant["stock"],
+                    "in_stock": variant["in_stock"],
+                    "label": variant["label"],
+                }
+                for variant in self.variants
+            ],
+            "addons": {str(addon["id"]): str(addon["price"]) for addon in self.addons},
+        }
+
+
+def _visible(product_id: int) -> QuerySet[Product]:
+    return Product.objects.filter(
+        pk=product_id,
+        status__in=[Product.Status.ON_SALE, Product.Status.SOLD_OUT],
+        vendor__status=Vendor.Status.APPROVED,
+    )
+
+
+def product_page(*, product_id: int) -> ProductPage | None:
+    """Return the product page of a visible product (None when there is none), cached."""
+    return caching.cached(caching.product_key(product_id), lambda: _build(product_id))
+
+
+def _build(product_id: int) -> ProductPage | None:
+    row = (
+        _visible(product_id)
+        .values(
+            "id",
+            "slug",
+            "name",
+            "summary",
+            "description",
+            "brand",
+            "price",
+            "status",
+            "is_tax_free",
+            "vendor_id",
+            "shipping_policy_id",
+            "notice_type",
+            "notice",
+            *VENDOR_FIELDS,
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    vendor = {name.removeprefix("vendor__"): row.pop(name) for name in VENDOR_FIELDS}
+    # Services sanitise on save; cleaning again here (once per cache miss) also covers
+    # rows written around them, since the template prints this HTML as it is.
+    row["description"] = clean_description(row["description"] or "")
+    notice_type, notice = row.pop("notice_type"), row.pop("notice") or {}
+    page = ProductPage(
+        **row,
+        vendor=vendor,
+        category_ids=list(
+            Product.categories.through.objects.filter(product_id=product_id).values_list(
+                "category_id", flat=True
+            )
+        ),
+        notice=[
+            (str(label), str(notice.get(key, "")))
+            for key, label in notice_fields(notice_type).items()
+        ],
+    )
+    _add_options(page)
+    _add_extras(page)
+    _add_media(page)
+    return page
+
+
+def _add_options(page: ProductPage) -> None:
+    groups: dict[int, dict[str, Any]] = {}
+    values = (
+        OptionValue.objects.filter(group__product_id=page.id)
+        .order_by("group__position", "group_id", "position", "id")
+        .values_list("id", "value", "group_id", "group__name")
+    )
+    for value_id, value, group_id, group_name in values:
+        group = groups.setdefault(group_id, {"id": group_id, "name": group_name, "values": []})
+        group["values"].append({"id": value_id, "value": value})
+    page.option_groups = list(groups.values())
+    links: dict[int, list[int]] = {}
+    for variant_id, value_id in Variant.option_values.through.objects.filter(
+        variant__product_id=page.id
+    ).values_list("variant_id", "optionvalue_id"):
+        links.setdefault(variant_id, []).append(value_id)
+    variants = Variant.objects.filter(product_id=page.id, is_active=True).values_list(
+        "id", "label", "sku", "extra_price", "stock"
+    )
+    page.variants = [
+        {
+            "id": variant_id,
+            "label": label or sku,
+            "extra_price": extra,
+            "price": page.price + extra,
+            "stock": stock,
+            "in_stock": stock > 0,
+            "value_ids": sorted(links.get(variant_id, [])),
+        }
+        for variant_id, label, sku, extra, stock in variants
+    ]
+
+
+def _add_extras(page: ProductPage) -> None:
+    page.addons = [
+        {"id": pk, "name": name, "price": price, "stock": stock, "in_stock": stock > 0}
+        for pk, name, price, stock in AddOn.objects.filter(
+            product_id=page.id, is_active=True
+        ).values_list("id", "name", "price", "stock")
+    ]
+    page.text_options = [
+        {"id": pk, "label": label, "max_length": max_length, "required": required}
+        for pk, label, max_length, required in TextOption.objects.filter(
+            product_id=page.id
+        ).values_list("id", "label", "max_length", "is_required")
+    ]
+
+
+def _add_media(page: ProductPage) -> None:
+    rows = ProductMedia.objects.filter(product_id=page.id, status=MediaStatus.READY).order_by(
+        "position", "id"
+    )
+    for media in rows:
+        if media.kind == MediaKind.IMAGE:
+            page.images.append(
+                {
+                    "id": media.pk,
+                    "variant_id": media.variant_id,
+                    "src": media.url(GALLERY_WIDTH),
+                    "thumb": media.url(THUMB_WIDTH),
+                    "srcset": media.srcset(),
+                    "fallback": media.url(GALLERY_WIDTH, fmt="jpeg"),
+                    "alt": media.alt_text or page.name,
+                    "width": media.width,
+                    "height": media.height,
+                }
+            )
+        elif media.video_url:
+            page.videos.append({"id": media.pk, "src": media.video_url, "poster": media.poster_url})

@@ -1,0 +1,332 @@
+"""Reads of the storefront's listing pages: categories, product cards, keyset pages, facets.
+
+Each page costs a fixed handful of queries whatever its size: one for the products of
+the page (vendor joined, only the columns a card shows), one for their cover images.
+Categories, facets and the home page's rows are cached and dropped by catalog events
+(``catalog.listeners``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from catalog.filters import DEFAULT_SORT, SORT_ORDERINGS, in_category_subtree
+from catalog.media.models import MediaKind, MediaStatus, ProductMedia
+from catalog.models import Category, OptionValue, Product
+from catalog.selectors import caching
+from vendors.models import Vendor
+
+PAGE_SIZE = 24
+HOME_NEW_PRODUCTS = 12
+HOME_FEATURED_CATEGORIES = 8
+CARD_IMAGE_WIDTH = 640
+CARD_FIELDS = (
+    "id",
+    "name",
+    "slug",
+    "brand",
+    "price",
+    "status",
+    "created_at",
+    "sales_count",
+    "vendor_id",
+    "vendor__name",
+    "vendor__slug",
+)
+
+
+# --- Categories -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryEntry:
+    """A category as the storefront shows it (plain values: cheap to cache)."""
+
+    id: int
+    parent_id: int | None
+    name: str
+    slug: str
+    seo_title: str
+    seo_description: str
+    depth: int = 0
+    child_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class CategoryIndex:
+    """The active category tree: entries by id and slug, roots in sibling order."""
+
+    by_id: dict[int, CategoryEntry]
+    by_slug: dict[str, int]
+    root_ids: tuple[int, ...]
+
+    def get(self, slug: str) -> CategoryEntry | None:
+        pk = self.by_slug.get(slug)
+        return self.by_id[pk] if pk is not None else None
+
+    def roots(self) -> list[CategoryEntry]:
+        return [self.by_id[pk] for pk in self.root_ids]
+
+    def children(self, entry: CategoryEntry) -> list[CategoryEntry]:
+        return [self.by_id[pk] for pk in entry.child_ids]
+
+    def ancestors(self, entry: CategoryEntry) -> list[CategoryEntry]:
+        """Return the breadcrumb: root first, ``entry`` last."""
+        trail, seen = [entry], {entry.id}
+        while trail[0].parent_id in self.by_id and trail[0].parent_id not in seen:
+            seen.add(trail[0].parent_id)
+            trail.insert(0, self.by_id[trail[0].parent_id])
+        return trail
+
+    def subtree_ids(self, entry: CategoryEntry) -> list[int]:
+        found, stack = [], [entry.id]
+        while stack:
+            pk = stack.pop()
+            found.append(pk)
+            stack.extend(self.by_id[pk].child_ids)
+        return sorted(found)
+
+
+def category_index() -> CategoryIndex:
+    """Return the active category tree, read in one query and cached until a category changes."""
+    return caching.cached(caching.catalog_key("categories"), _build_category_index)
+
+
+def _build_category_index() -> CategoryIndex:
+    rows = list(
+        Category.objects.filter(is_active=True).values(
+            "id", "parent_id", "name", "slug", "seo_title", "seo_description"
+        )
+    )
+    active = {row["id"] for row in rows}
+    children: dict[int | None, list[int]] = {}
+    for row in rows:  # rows come in sibling order (position, name)
+        parent = row["parent_id"]
+        if parent is None or parent in active:  # under an inactive parent: hidden with it
+            children.setdefault(parent, []).append(row["id"])
+    rows_by_id = {row["id"]: row for row in rows}
+    by_id: dict[int, CategoryEntry] = {}
+    stack = [(pk, 0) for pk in reversed(children.get(None, []))]
+    while stack:
+        pk, depth = stack.pop()
+        by_id[pk] = CategoryEntry(
+            **rows_by_id[pk], depth=depth, child_ids=tuple(children.get(pk, []))
+        )
+        stack.extend((child, depth + 1) for child in reversed(children.get(pk, [])))
+    return CategoryIndex(
+        by_id=by_id,
+        by_slug={entry.slug: pk for pk, entry in by_id.items()},
+        root_ids=tuple(children.get(None, [])),
+    )
+
+
+def category_by_slug(*, slug: str) -> CategoryEntry | None:
+    """Return the active category with ``slug`` (None when unknown or hidden)."""
+    return category_index().get(slug)
+
+
+# --- Product cards and keyset pages ------------------------------------------------------------
+
+
+def visible_products() -> QuerySet[Product]:
+    """Return the products a shopper may find in a listing, with only what a card shows."""
+    return (
+        Product.objects.on_sale()
+        .filter(vendor__status=Vendor.Status.APPROVED)  # a suspended shop sells nothing
+        .select_related("vendor")
+        .only(*CARD_FIELDS)
+    )
+
+
+def with_covers(rows: QuerySet[Product]) -> QuerySet[Product]:
+    """Load each product's first ready shared image in one more query for the whole page."""
+    covers = (
+        ProductMedia.objects.filter(
+            status=MediaStatus.READY, kind=MediaKind.IMAGE, variant__isnull=True
+        )
+        .only("id", "product_id", "renditions", "alt_text", "status", "kind", "position")
+        .order_by("position", "id")
+    )
+    return rows.prefetch_related(Prefetch("media", queryset=covers, to_attr="cover_media"))
+
+
+def in_category(rows: QuerySet[Product], entry: CategoryEntry) -> QuerySet[Product]:
+    return rows.filter(in_category_subtree(category_index().subtree_ids(entry)))
+
+
+@dataclass
+class ProductCard:
+    """What a listing shows of one product, computed once per row in Python."""
+
+    id: int
+    name: str
+    slug: str
+    brand: str
+    price: Decimal
+    vendor_name: str
+    image: str = ""
+    srcset: str = ""
+    alt: str = ""
+
+
+def to_card(product: Product) -> ProductCard:
+    covers = getattr(product, "cover_media", [])
+    cover = covers[0] if covers else None
+    return ProductCard(
+        id=product.pk,
+        name=product.name,
+        slug=product.slug,
+        brand=product.brand,
+        price=product.price,
+        vendor_name=product.vendor.name,
+        image=cover.url(CARD_IMAGE_WIDTH) if cover else "",
+        srcset=cover.srcset() if cover else "",
+        alt=(cover.alt_text if cover else "") or product.name,
+    )
+
+
+@dataclass
+class Page:
+    """One keyset page: its cards and the cursors of its neighbours ("" when none)."""
+
+    cards: list[ProductCard] = field(default_factory=list)
+    next_cursor: str = ""
+    previous_cursor: str = ""
+
+
+def _sort_value(product: Product, column: str) -> Any:
+    value = getattr(product, column)
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def encode_cursor(sort: str, product: Product, *, backwards: bool) -> str:
+    column = SORT_ORDERINGS[sort][0].lstrip("-")
+    raw = json.dumps([sort, _sort_value(product, column), product.pk, int(backwards)])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, int, bool] | None:
+    """Return (sort value, id, backwards) of a cursor made for ``sort``; None if it is not one."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, value, pk, backwards = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if kind != sort or not isinstance(pk, int):
+            return None
+        column = SORT_ORDERINGS[sort][0].lstrip("-")
+        if column == "created_at":
+            value = datetime.fromisoformat(value)
+        elif column == "price":
+            value = Decimal(value)
+        else:
+            value = int(value)
+        return value, pk, bool(backwards)
+    except (ValueError, TypeError, InvalidOperation, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _beyond(sort: str, value: Any, pk: int, *, forwards: bool) -> Q:
+    """Return the condition "after (value, pk)" in ``sort`` order (before it when not forwards)."""
+    first = SORT_ORDERINGS[sort][0]
+    column = first.lstrip("-")
+    descending = first.startswith("-") == forwards
+    op = "lt" if descending else "gt"
+    return Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"pk__{op}": pk})
+
+
+def keyset_page(
+    rows: QuerySet[Product], *, sort: str = DEFAULT_SORT, cursor: str = "", size: int = PAGE_SIZE
+) -> Page:
+    """Return one page of ``rows`` in ``sort`` order after (or before) ``cursor``.
+
+    The query is ``WHERE (key, id) beyond the cursor ORDER BY key, id LIMIT size + 1``
+    on an index of (key, id): page 10 costs what page 1 costs, unlike OFFSET.
+    """
+    if sort not in SORT_ORDERINGS:
+        sort = DEFAULT_SORT
+    ordering = SORT_ORDERINGS[sort]
+    position = decode_cursor(cursor, sort) if cursor else None
+    backwards = bool(position and position[2])
+    if position is not None:
+        rows = rows.filter(_beyond(sort, position[0], position[1], forwards=not backwards))
+    if backwards:
+        ordering = tuple(item[1:] if item.startswith("-") else f"-{item}" for item in ordering)
+    found = list(with_covers(rows.order_by(*ordering))[: size + 1])
+    more = len(found) > size
+    found = found[:size]
+    if backwards:
+        found.reverse()
+    page = Page(cards=[to_card(product) for product in found])
+    if found:
+        has_next = more if not backwards else True
+        has_previous = (position is not None) if not backwards else more
+        if has_next:
+            page.next_cursor = encode_cursor(sort, found[-1], backwards=False)
+        if has_previous:
+            page.previous_cursor = encode_cursor(sort, found[0], backwards=True)
+    return page
+
+
+# --- Facets of a category ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The choices a category's filter form offers: its vendors and option values."""
+
+    vendors: list[tuple[str, str]]
+    options: list[tuple[str, list[str]]]
+
+
+def category_facets(entry: CategoryEntry) -> Facets:
+    """Return the vendors and option values of a category's products, cached until one changes."""
+    return caching.cached(caching.listing_key(f"facets:{entry.id}"), lambda: _build_facets(entry))
+
+
+def _build_facets(entry: CategoryEntry) -> Facets:
+    products = in_category(visible_products(), entry)
+    vendors = list(
+        Vendor.objects.filter(pk__in=products.values("vendor_id"))
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+    values = (
+        OptionValue.objects.filter(group__product__in=products.values("pk"))
+        .order_by("group__name", "value")
+        .values_list("group__name", "value")
+        .distinct()
+    )
+    options: dict[str, list[str]] = {}
+    for group_name, value in values[:500]:  # a facet list longer than this helps nobody
+        options.setdefault(group_name, []).append(value)
+    return Facets(vendors=vendors, options=list(options.items()))
+
+
+# --- Home ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeData:
+    categories: list[CategoryEntry]
+    new_products: list[ProductCard]
+
+
+def home_data() -> HomeData:
+    """Return the home page's featured categories and newest products, cached."""
+    return caching.cached(caching.listing_key("home"), _build_home)
+
+
+def _build_home() -> HomeData:
+    index = category_index()
+    rows = with_covers(visible_products().order_by(*SORT_ORDERINGS["newest"]))
+    return HomeData(
+        categories=index.roots()[:HOME_FEATURED_CATEGORIES],
+        new_products=[to_card(product) for product in rows[:HOME_NEW_PRODUCTS]],
+    )

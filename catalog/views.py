@@ -1,0 +1,137 @@
+"""Storefront pages of the catalog: home, category listing, search and the product page.
+
+Views stay thin: the reads are in ``catalog.selectors`` (fixed query counts, cached
+where safe), the filters in ``catalog.filters``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_safe
+
+from catalog import selectors
+from catalog.filters import SORT_CHOICES, ProductFilter
+from catalog.selectors.product_page import ProductPage, product_page
+
+SEARCH_MAX_LENGTH = 100
+
+
+def absolute(url: str) -> str:
+    """Return ``url`` on the public site address (Open Graph and canonical links need it)."""
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL.rstrip("/") + url
+
+
+def product_url(product_id: int, slug: str) -> str:
+    return reverse("catalog:product", args=[product_id, slug])
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Show the featured categories and the newest products."""
+    data = selectors.home_data()
+    return render(
+        request,
+        "catalog/home.html",
+        {"home": data, "canonical_url": absolute(reverse("catalog:home"))},
+    )
+
+
+def _listing_context(request: HttpRequest, rows: Any, base_url: str) -> dict[str, Any]:
+    filters = ProductFilter(request.GET, queryset=rows)
+    page = selectors.keyset_page(
+        filters.qs, sort=filters.sort_key, cursor=request.GET.get("cursor", "")
+    )
+    kept = request.GET.copy()
+    kept.pop("cursor", None)
+    return {
+        "filters": filters,
+        "page": page,
+        "sort": filters.sort_key,
+        "sort_choices": SORT_CHOICES,
+        "query_without_cursor": kept.urlencode(),
+        "base_url": base_url,
+        "selected_options": set(request.GET.getlist("option")),
+        "selected_vendors": set(request.GET.getlist("vendor")),
+    }
+
+
+def _render_listing(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    # htmx swaps only the results when a filter changes; a normal request gets the page.
+    if request.htmx and request.htmx.target == "listing-results":
+        return render(request, "catalog/_results.html", context)
+    return render(request, template, context)
+
+
+@require_safe
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    """List a category's products (and its subcategories') with filters, sort and keyset pages."""
+    index = selectors.category_index()
+    entry = index.get(slug)
+    if entry is None:
+        raise Http404
+    base_url = reverse("catalog:category", args=[entry.slug])
+    context = _listing_context(
+        request, selectors.in_category(selectors.visible_products(), entry), base_url
+    )
+    context.update(
+        category=entry,
+        breadcrumb=index.ancestors(entry),
+        subcategories=index.children(entry),
+        facets=selectors.category_facets(entry),
+        canonical_url=absolute(base_url),
+    )
+    return _render_listing(request, "catalog/category.html", context)
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Find products by a Korean (or any) substring of their name, brand or summary."""
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    rows = selectors.visible_products() if query else selectors.visible_products().none()
+    context = _listing_context(request, rows, reverse("catalog:search"))
+    context.update(query=query, canonical_url=absolute(reverse("catalog:search")))
+    return _render_listing(request, "catalog/search.html", context)
+
+
+def cart_add_url() -> str:
+    """Return the cart's add URL, or "" while the orders app has not mounted it yet."""
+    try:
+        return reverse("orders:cart_add")
+    except NoReverseMatch:
+        return ""
+
+
+@require_safe
+def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    """Show a product; any other slug answers a permanent redirect to the canonical URL."""
+    page: ProductPage | None = product_page(product_id=pk)
+    if page is None:
+        raise Http404
+    canonical = product_url(page.id, page.slug)
+    if slug != page.slug:
+        return redirect(canonical, permanent=True)
+    index = selectors.category_index()
+    crumbs = next(
+        (index.ancestors(index.by_id[pk]) for pk in page.category_ids if pk in index.by_id), []
+    )
+    cover = page.cover
+    return render(
+        request,
+        "catalog/product.html",
+        {
+            "product": page,
+            "breadcrumb": crumbs,
+            "options_json": page.options_json(),
+            "canonical_url": absolute(canonical),
+            "og_image": absolute(cover["src"]) if cover else "",
+            "cart_add_url": cart_add_url(),
+            "single_variant": page.variants[0] if len(page.variants) == 1 else None,
+        },
+    )

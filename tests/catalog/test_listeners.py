@@ -1,0 +1,126 @@
+"""Cached storefront reads are dropped by catalog events: an edit shows up on the next view."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from catalog import services
+from catalog.models import Category, Product
+from shop.events import AdminObjectChanged, publish
+from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_price_change_shows_on_the_product_page_and_home_at_once(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    product = ProductFactory(price=Decimal(10000))
+    url = reverse("catalog:product", args=[product.pk, product.slug])
+    assert "10,000원" in page(client, url)
+    assert "10,000원" in page(client, "/")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_price(product_id=product.pk, price="12000")
+    assert "12,000원" in page(client, url)
+    assert "12,000원" in page(client, "/")
+
+
+def test_cached_product_page_is_served_from_the_cache(client, django_assert_num_queries) -> None:
+    product = ProductFactory()
+    url = reverse("catalog:product", args=[product.pk, product.slug])
+    page(client, url)
+    # Warm: only the shipping summary (not cached: shipping changes have no catalog event).
+    with django_assert_num_queries(1):
+        page(client, url)
+
+
+def test_without_the_event_the_cache_would_be_stale(client) -> None:
+    """Negative control: a write that publishes nothing is not seen, so the tests above
+    really exercise the listeners."""
+    product = ProductFactory(name="옛 이름")
+    url = reverse("catalog:product", args=[product.pk, product.slug])
+    assert "옛 이름" in page(client, url)
+    Product.objects.filter(pk=product.pk).update(name="새 이름")
+    assert "옛 이름" in page(client, url)
+
+
+def test_product_edit_status_and_stock_events_drop_the_cache(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    product = ProductFactory(name="옛 이름")
+    variant = VariantFactory(product=product, stock=1)
+    url = reverse("catalog:product", args=[product.pk, product.slug])
+    assert "옛 이름" in page(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_product(product_id=product.pk, name="새 이름")
+    assert "새 이름" in page(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.adjust_stock(variant_id=variant.pk, delta=-1)
+    assert 'class="product__soldout"' in page(client, url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_status(product_id=product.pk, status=Product.Status.HIDDEN)
+    assert client.get(url).status_code == 404
+    assert "새 이름" not in page(client, "/")
+
+
+def test_category_change_in_the_admin_refreshes_the_tree(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    category = CategoryFactory(name="옛 카테고리", slug="c")
+    assert "옛 카테고리" in page(client, "/")
+    Category.objects.filter(pk=category.pk).update(name="새 카테고리")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(
+            AdminObjectChanged(
+                model="catalog.Category",
+                object_id=str(category.pk),
+                object_repr="새 카테고리",
+                changes={"name": ["옛 카테고리", "새 카테고리"]},
+            )
+        )
+    assert "새 카테고리" in page(client, "/")
+    assert "새 카테고리" in page(client, reverse("catalog:category", args=["c"]))
+
+
+def test_admin_events_of_other_apps_leave_the_catalog_cache(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    category = CategoryFactory(name="그대로", slug="c")
+    assert "그대로" in page(client, "/")
+    Category.objects.filter(pk=category.pk).update(name="바뀜")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(
+            AdminObjectChanged(model="vendors.Vendor", object_id="1", object_repr="x", changes={})
+        )
+    assert "그대로" in page(client, "/")
+
+
+def test_category_admin_save_drops_the_tree(
+    admin_client, client, django_capture_on_commit_callbacks
+) -> None:
+    category = CategoryFactory(name="옛 카테고리", slug="c", position=0)
+    assert "옛 카테고리" in page(client, "/")
+    url = reverse("admin:catalog_category_change", args=[category.pk])
+    data = {
+        "name": "새 카테고리",
+        "slug": "c",
+        "position": 0,
+        "seo_title": "",
+        "seo_description": "",
+        "is_active": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, data)
+    assert response.status_code == 302
+    assert "새 카테고리" in page(client, "/")
