@@ -37,6 +37,7 @@ from catalog.forms import (
     VariantGridFormSet,
     product_values,
 )
+from catalog.importexport.admin import CatalogImportExportMixin
 from catalog.models import AddOn, OptionGroup, Product, TextOption, Variant
 from shop.exceptions import ShopError
 from shop.money import format_krw
@@ -102,8 +103,8 @@ class TextOptionInlineMixin:
     extra = 0
 
 
-class ProductAdminMixin:
-    """List, filters, actions and service-backed saving of the product pages."""
+class ProductAdminMixin(CatalogImportExportMixin):
+    """List, filters, actions, import/export and service-backed saving of the product pages."""
 
     form = ProductForm
     action_form = ProductActionForm
