@@ -9,6 +9,7 @@ from shop import views
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
+    path("", include("orders.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("livez", views.livez, name="livez"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
+    path("", include("orders.urls")),
     path("", include("catalog.urls")),
     # The storefront home belongs to the catalog; this keeps its un-namespaced name "home".
     path("", include("catalog.home_urls")),

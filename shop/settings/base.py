@@ -187,7 +187,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.requeue_stuck_media",
         "schedule": 10 * 60.0,
     },
+    # Unpaid orders past their deadline are cancelled and their stock returned.
+    "expire-unpaid-orders": {
+        "task": "orders.tasks.expire_unpaid_orders",
+        "schedule": 60.0,
+    },
+    # Parcels delivered ORDERS_AUTO_CONFIRM_DAYS ago are confirmed (자동 구매확정).
+    "confirm-delivered-purchases": {
+        "task": "orders.tasks.confirm_delivered_purchases",
+        "schedule": crontab(minute=15),
+    },
 }
+# --- Orders ---------------------------------------------------------------------------------
+# Minutes an order paid online may wait for its payment before its stock is released.
+ORDERS_PAYMENT_EXPIRY_MINUTES = env.int("SHOP_ORDERS_PAYMENT_EXPIRY_MINUTES", default=30)
+# Hours a bank-transfer (무통장입금) order waits for its deposit before it is cancelled.
+ORDERS_BANK_TRANSFER_DEPOSIT_HOURS = env.int("SHOP_ORDERS_BANK_TRANSFER_DEPOSIT_HOURS", default=72)
+# Days after delivery when a purchase is confirmed automatically (자동 구매확정).
+ORDERS_AUTO_CONFIRM_DAYS = env.int("SHOP_ORDERS_AUTO_CONFIRM_DAYS", default=7)
+# The account shown to bank-transfer buyers, e.g. "국민은행 123456-01-234567 (주)샵".
+ORDERS_BANK_ACCOUNT = env.str("SHOP_ORDERS_BANK_ACCOUNT", default="")
+
 # Vendors' settlement statements cover a week (Mon-Sun) or a calendar month.
 SETTLEMENT_PERIOD = env.str("SHOP_SETTLEMENT_PERIOD", default="monthly")
 if SETTLEMENT_PERIOD not in {"weekly", "monthly"}:

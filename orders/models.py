@@ -1,1 +1,0 @@
-"""Models of orders: added by its issue."""
