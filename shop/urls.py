@@ -1,5 +1,7 @@
 """Root URLs: storefront pages, accounts, admin, the API under /api/v1/, operations."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -30,6 +32,10 @@ urlpatterns = [
     # The storefront home belongs to the catalog; this keeps its un-namespaced name "home".
     path("", include("catalog.home_urls")),
 ]
+
+# On a developer machine (DEBUG) Django serves uploaded media from MEDIA_ROOT itself;
+# in production nginx or the object storage's CDN serves it and this adds nothing.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Unknown URLs and crashes answer JSON under /api/ and a page elsewhere.
 handler400 = "shop.views.bad_request"
