@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.models.fields import krw_field, not_negative
 from shop.models import TimeStampedModel
@@ -77,10 +78,10 @@ class Order(TimeStampedModel):
 
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
-        PAID = "paid", _("Paid")
+        PAID = "paid", pgettext_lazy("order status", "Paid")
         PREPARING = "preparing", _("Preparing")
         SHIPPED = "shipped", _("Shipped")
-        DELIVERED = "delivered", _("Delivered")
+        DELIVERED = "delivered", pgettext_lazy("order status", "Delivered")
         PURCHASE_CONFIRMED = "purchase_confirmed", _("Purchase confirmed")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -158,7 +159,7 @@ class Order(TimeStampedModel):
         _("payment expires at"), null=True, blank=True, db_index=True
     )
     placed_at = models.DateTimeField(_("placed at"))
-    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_at = models.DateTimeField(pgettext_lazy("order", "paid at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
     # Set once, in the transaction that gave an unpaid order's stock back.
@@ -224,7 +225,7 @@ class VendorShipment(TimeStampedModel):
         PAID = "paid", _("New order")
         PREPARING = "preparing", _("Preparing")
         SHIPPED = "shipped", _("Shipped")
-        DELIVERED = "delivered", _("Delivered")
+        DELIVERED = "delivered", pgettext_lazy("order status", "Delivered")
         PURCHASE_CONFIRMED = "purchase_confirmed", _("Purchase confirmed")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -261,7 +262,9 @@ class VendorShipment(TimeStampedModel):
     carrier = models.CharField(_("carrier"), max_length=16, choices=Carrier.choices, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(
+        pgettext_lazy("parcel", "delivered at"), null=True, blank=True, db_index=True
+    )
     confirmed_at = models.DateTimeField(_("purchase confirmed at"), null=True, blank=True)
 
     class Meta:
