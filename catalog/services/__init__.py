@@ -48,6 +48,8 @@ from catalog.services.products import (
     save_validated,
     update_product,
 )
+from catalog.services.sales import set_sales_counts
+from catalog.services.sold_out import mark_sold_out
 from catalog.services.stock import (
     adjust_stock,
     check_purchasable,
@@ -91,6 +93,7 @@ __all__ = [
     "invalid_product",
     "link_values",
     "lock_product",
+    "mark_sold_out",
     "option_key",
     "option_summary",
     "parse_krw",
@@ -102,6 +105,7 @@ __all__ = [
     "row_errors",
     "save_validated",
     "set_options",
+    "set_sales_counts",
     "stale_stock_errors",
     "sync_values",
     "take_addon_stock",

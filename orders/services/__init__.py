@@ -34,6 +34,7 @@ from orders.services.lifecycle import (
     update_tracking,
 )
 from orders.services.placement import PlacedOrder, clean_details, place_order
+from orders.services.sales import recount_sales
 
 __all__ = [
     "PlacedOrder",
@@ -55,6 +56,7 @@ __all__ = [
     "parse_quantity",
     "partial_cancel",
     "place_order",
+    "recount_sales",
     "reject_claim",
     "remove_cart_line",
     "request_claim",

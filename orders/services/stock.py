@@ -10,8 +10,8 @@ event per variant, so placement would grow by four queries per line):
 2. one conditional ``UPDATE`` (``WHERE stock >= quantity``) takes every quantity; its
    row count must match, and the CHECK ``stock >= 0`` is the last guard.
 
-The placement calls it last, just before commit, so the locks are held for two
-statements. The order's ``OrderPlaced`` audit event records what was taken.
+The placement calls it last, just before commit, so the locks are held for three
+statements (the third flips a product that just sold out). The order's ``OrderPlaced`` audit event records what was taken.
 """
 
 from __future__ import annotations
@@ -22,12 +22,18 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from catalog.models import AddOn, Variant
+from catalog.services import mark_sold_out
 from orders.exceptions import OrderError, OrderErrorCode
 
 
 def take_variants(*, quantities: Mapping[int, int], names: Mapping[int, str]) -> None:
-    """Take ``{variant_id: quantity}`` from stock, all or nothing, else raise sold out."""
+    """Take ``{variant_id: quantity}`` from stock, all or nothing, else raise sold out.
+
+    A product whose last item this took becomes sold out in the same transaction (one
+    conditional UPDATE that matches nothing while any variant has stock left).
+    """
     take(Variant, quantities, names, field_prefix="variants")
+    mark_sold_out(variant_ids=list(quantities))
 
 
 def take_addons(*, quantities: Mapping[int, int], names: Mapping[int, str]) -> None:
