@@ -53,6 +53,41 @@ def test_without_the_event_the_cache_would_be_stale(client) -> None:
     assert "옛 이름" in page(client, url)
 
 
+def test_with_read_caching_off_every_view_reads_the_database(client, settings) -> None:
+    """``CATALOG_CACHE_READS = False`` (how ``make bench`` measures uncached pages): the
+    write the negative control above does not see shows at once, on every page."""
+    settings.CATALOG_CACHE_READS = False
+    product = ProductFactory(name="옛 이름")
+    VariantFactory(product=product)
+    category = CategoryFactory(slug="c")
+    product.categories.add(category)
+    urls = [
+        reverse("catalog:product", args=[product.pk, product.slug]),
+        "/",
+        reverse("catalog:category", args=["c"]),
+    ]
+    for url in urls:
+        assert "옛 이름" in page(client, url)
+    Product.objects.filter(pk=product.pk).update(name="새 이름")
+    Category.objects.filter(pk=category.pk).update(name="새 분류")
+    for url in urls:
+        assert "새 이름" in page(client, url)
+    assert "새 분류" in page(client, urls[2])
+
+
+def test_an_uncached_process_still_drops_what_cached_ones_stored(
+    client, settings, django_capture_on_commit_callbacks
+) -> None:
+    product = ProductFactory(price=Decimal(10000))
+    url = reverse("catalog:product", args=[product.pk, product.slug])
+    assert "10,000원" in page(client, url)  # cached by a process that caches
+    settings.CATALOG_CACHE_READS = False
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_price(product_id=product.pk, price="12000")
+    settings.CATALOG_CACHE_READS = True
+    assert "12,000원" in page(client, url)
+
+
 def test_product_edit_status_and_stock_events_drop_the_cache(
     client, django_capture_on_commit_callbacks
 ) -> None:
