@@ -134,7 +134,9 @@ def preview(obj: ProductMedia) -> str:
 
 @admin.display(description=_("processing"))
 def processing_status(obj: ProductMedia) -> str:
-    """Return the status, with the reason when it failed."""
+    """Return the status, with the reason when it failed; nothing for a row not uploaded yet."""
+    if obj.pk is None:  # the gallery's empty upload row: no file, so nothing is pending
+        return "-"
     if obj.failure_reason:
         return format_html("{}: {}", obj.get_status_display(), obj.failure_reason)
     return obj.get_status_display()

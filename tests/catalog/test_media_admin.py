@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -170,3 +171,18 @@ def test_an_image_uploaded_on_the_product_page_is_queued_and_shown_with_its_stat
     assert (media.alt_text, media.status) == ("앞면", "ready")
     page = admin_client.get(url).content.decode()
     assert f'src="/media/catalog/renditions/{media.pk}/320.webp"' in page
+
+
+def test_the_empty_upload_row_shows_no_processing_status(admin_client):
+    from tests.catalog.factories import ProductFactory
+
+    product = ProductFactory()
+    page = admin_client.get(
+        reverse("admin:catalog_product_change", args=[product.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    # One extra row and the "add another" template: no file yet, so nothing is pending.
+    cells = re.findall(
+        r'<td class="field-processing_status">(.*?)</td>', page.content.decode(), re.DOTALL
+    )
+    assert [re.sub(r"\s+", "", cell) for cell in cells] == ["<p>-</p>", "<p>-</p>"]
