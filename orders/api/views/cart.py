@@ -1,0 +1,204 @@
+"""Cart and checkout views: members by session or token, guests by their session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.middleware.csrf import get_token
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.api.views import validated
+from orders import selectors, services
+from orders.api import queries
+from orders.api.permissions import ShopperOrGuest
+from orders.api.serializers import (
+    AddCartLineSerializer,
+    CartSerializer,
+    CheckoutSerializer,
+    OrderDetailSerializer,
+    PlacedOrderSerializer,
+    UpdateCartLineSerializer,
+)
+from orders.api.views.common import (
+    CART_ERRORS,
+    CART_TAG,
+    CHECKOUT_TAG,
+    CSRF,
+    POSTCODE_PARAMETER,
+    error,
+)
+from orders.models import Cart
+from shop.exceptions import ShopError
+
+
+@contextmanager
+def fields_named(renames: dict[str, str]) -> Iterator[None]:
+    """Name a service's error fields as this API's input does (``variant`` -> ``variant_id``)."""
+    try:
+        yield
+    except ShopError as refusal:
+        renamed = {}
+        for key, messages in refusal.fields.items():
+            head, dot, rest = key.partition(".")
+            renamed[renames.get(head, head) + dot + rest] = messages
+        refusal.fields = renamed
+        raise
+
+
+def session_key(request: Request, *, create: bool) -> str:
+    """Return the guest's session key, starting a session first if ``create``."""
+    session = request.session
+    if not session.session_key and create:
+        session.save()
+    return session.session_key or ""
+
+
+def request_cart(request: Request) -> Cart:
+    """The caller's cart (the member's, else the guest session's), created on first use."""
+    if request.user.is_authenticated:
+        return services.get_or_create_cart(user=request.user)
+    return services.get_or_create_cart(session_key=session_key(request, create=True))
+
+
+def postcode_of(request: Request) -> str:
+    postcode = request.query_params.get("postcode", "").strip()
+    if postcode and not (len(postcode) == 5 and postcode.isdigit()):
+        raise exceptions.ValidationError(
+            {"postcode": [_("Enter the 5-digit postcode (우편번호).")]}
+        )
+    return postcode
+
+
+def cart_response(request: Request, cart: Cart | None, **kwargs: Any) -> Response:
+    postcode = postcode_of(request)
+    view = (
+        queries.empty_cart_view() if cart is None else selectors.cart_view(cart, postcode=postcode)
+    )
+    return Response(CartSerializer.represent(view), **kwargs)
+
+
+class CartAccess:
+    """Members by session or token; guests by their session, CSRF checked on writes."""
+
+    permission_classes = [ShopperOrGuest]
+
+
+class CartView(CartAccess, APIView):
+    """The caller's cart, priced now from the catalog, grouped by vendor with shipping."""
+
+    @extend_schema(
+        tags=[CART_TAG],
+        parameters=[POSTCODE_PARAMETER],
+        responses={200: CartSerializer, 400: error("The postcode is not 5 digits.")},
+        description=(
+            "Every price is today's catalog price. Sets the csrftoken cookie: guests (and "
+            "session members) send it back as X-CSRFToken on every write. The token is what "
+            "checkout must be sent to prove the shopper saw these amounts."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        get_token(request._request)  # the guest's writes need the CSRF cookie
+        if request.user.is_authenticated:
+            cart = queries.find_cart(user=request.user)
+        else:
+            cart = queries.find_cart(session_key=session_key(request, create=False))
+        return cart_response(request, cart)
+
+
+class CartLinesView(CartAccess, APIView):
+    @extend_schema(
+        tags=[CART_TAG],
+        parameters=[POSTCODE_PARAMETER],
+        request=AddCartLineSerializer,
+        responses={201: CartSerializer, **CART_ERRORS},
+        description=(
+            "Add an option with its add-on items and texts; the same configuration again "
+            "raises that line's quantity. Stock is checked now and again at checkout."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(AddCartLineSerializer, request.data)
+        cart = request_cart(request)
+        with fields_named({"variant": "variant_id", "text_options": "text_inputs"}):
+            services.add_to_cart(
+                cart=cart,
+                variant_id=data["variant_id"],
+                quantity=data["quantity"],
+                product_id=data.get("product_id"),
+                addons=data["addons"],
+                text_inputs=data["text_inputs"],
+            )
+        return cart_response(request, cart, status=status.HTTP_201_CREATED)
+
+
+class CartLineView(CartAccess, APIView):
+    @extend_schema(
+        tags=[CART_TAG],
+        parameters=[POSTCODE_PARAMETER],
+        request=UpdateCartLineSerializer,
+        responses={
+            200: CartSerializer,
+            404: error("No such line in your cart."),
+            **CART_ERRORS,
+        },
+        description="Set a line's quantity, within stock.",
+    )
+    def patch(self, request: Request, line_id: int) -> Response:
+        data = validated(UpdateCartLineSerializer, request.data)
+        cart = request_cart(request)
+        services.update_cart_line(cart=cart, line_id=line_id, quantity=data["quantity"])
+        return cart_response(request, cart)
+
+    @extend_schema(
+        tags=[CART_TAG],
+        parameters=[POSTCODE_PARAMETER],
+        responses={200: CartSerializer, 404: error("No such line in your cart."), **CSRF},
+        description="Remove a line; answers the cart without it.",
+    )
+    def delete(self, request: Request, line_id: int) -> Response:
+        cart = request_cart(request)
+        services.remove_cart_line(cart=cart, line_id=line_id)
+        return cart_response(request, cart)
+
+
+# --- Checkout --------------------------------------------------------------------------------
+
+
+class CheckoutView(CartAccess, APIView):
+    @extend_schema(
+        tags=[CHECKOUT_TAG],
+        request=CheckoutSerializer,
+        responses={
+            201: PlacedOrderSerializer,
+            **CSRF,
+            400: error("Invalid, missing or unknown fields (a price or total is refused), named."),
+            409: error(
+                "The cart changed since it was reviewed (cart_token), or an item sold out; "
+                "nothing was ordered."
+            ),
+        },
+        description=(
+            "Place the reviewed cart as one order awaiting payment. Amounts come from the "
+            "catalog and the shipping engine only. Bank transfer (무통장입금) waits for the "
+            "deposit until its deadline. Guests get the lookup token once, here."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        details = dict(validated(CheckoutSerializer, request.data))
+        cart_token = details.pop("cart_token")
+        placed = services.place_order(
+            cart=request_cart(request), details=details, cart_token=cart_token, user=request.user
+        )
+        order = queries.order_for_page(order_id=placed.order.pk)
+        body = {
+            "order": OrderDetailSerializer.represent(order),
+            "lookup_token": placed.lookup_token if order.is_guest else None,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
