@@ -234,6 +234,23 @@ def test_a_guest_write_needs_the_csrf_token_of_its_session():
     assert not Order.objects.exists()
 
 
+def test_a_member_by_session_needs_the_csrf_token_too(user):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)
+    variant = variant_of()
+
+    assert_error(add(client, variant), 403, "csrf_failed")
+    client.get(CART)
+    response = client.post(
+        LINES,
+        {"variant_id": variant.pk, "quantity": 2},
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
+
+    assert response.status_code == 201, response.content
+    assert CartLine.objects.get(cart__user=user).quantity == 2
+
+
 def test_a_member_by_token_has_their_own_cart_without_csrf(user):
     token = Token.objects.create(user=user)
     client = APIClient(enforce_csrf_checks=True)
@@ -374,6 +391,24 @@ def test_checkout_of_an_item_sold_out_meanwhile_is_refused(api_client):
 
     assert list(body["fields"]) == [f"lines.{CartLine.objects.get().pk}"]
     assert not Order.objects.exists()
+
+
+def test_checkout_runs_the_same_queries_for_one_line_or_five_of_three_vendors(
+    django_assert_max_num_queries,
+):
+    counts = []
+    for lines in (1, 5):
+        client = APIClient()
+        vendors = [vendor_with_policy() for _ in range(3)]
+        for index in range(lines):
+            add(client, variant_of(vendors[index % 3]))
+        token = client.get(CART).json()["token"]
+        with django_assert_max_num_queries(40) as captured:
+            response = client.post(CHECKOUT, {**DETAILS, "cart_token": token})
+        assert response.status_code == 201, response.content
+        counts.append(len(captured.captured_queries))
+
+    assert counts[0] == counts[1], counts
 
 
 def test_an_empty_cart_cannot_be_checked_out(api_client):
