@@ -78,13 +78,13 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     base_url = reverse("catalog:category", args=[entry.slug])
     context = _listing_context(
-        request, selectors.in_category(selectors.visible_products(), entry), base_url
+        request, selectors.in_category(selectors.visible_products(), entry, index), base_url
     )
     context.update(
         category=entry,
         breadcrumb=index.ancestors(entry),
         subcategories=index.children(entry),
-        facets=selectors.category_facets(entry),
+        facets=selectors.category_facets(entry, index),
         canonical_url=absolute(base_url),
     )
     return _render_listing(request, "catalog/category.html", context)

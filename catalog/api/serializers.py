@@ -113,6 +113,7 @@ class ProductListItemSerializer(PlainSerializer):
     @staticmethod
     def represent(row: dict[str, Any]) -> dict[str, Any]:
         """``row`` is one of ``queries.list_rows``."""
+        cover = row["cover"] or {}
         return {
             "id": row["id"],
             "name": row["name"],
@@ -128,7 +129,7 @@ class ProductListItemSerializer(PlainSerializer):
                 "name": row["vendor__name"],
                 "slug": row["vendor__slug"],
             },
-            "image": ImageSerializer.represent(row["cover_renditions"], row["cover_alt_text"]),
+            "image": ImageSerializer.represent(cover.get("renditions"), cover.get("alt") or ""),
         }
 
 

@@ -1,7 +1,8 @@
 """Reads of the storefront's listing pages: categories, product cards, keyset pages, facets.
 
 Each page costs a fixed handful of queries whatever its size: one for the products of
-the page (vendor joined, only the columns a card shows), one for their cover images.
+the page as plain values (vendor joined, only the columns a card shows, the cover image
+as a correlated subquery).
 Categories, facets and the home page's rows are cached and dropped by catalog events
 (``catalog.listeners``).
 """
@@ -16,11 +17,13 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.files.storage import default_storage
+from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 
 from catalog.filters import DEFAULT_SORT, SORT_ORDERINGS, in_category_subtree
 from catalog.media.models import MediaKind, MediaStatus, ProductMedia
-from catalog.models import Category, OptionValue, Product
+from catalog.models import Category, Product
 from catalog.selectors import caching
 from vendors.models import Vendor
 
@@ -28,6 +31,18 @@ PAGE_SIZE = 24
 HOME_NEW_PRODUCTS = 12
 HOME_FEATURED_CATEGORIES = 8
 CARD_IMAGE_WIDTH = 640
+# What a card shows, plus every sort key (a keyset cursor reads the first one).
+CARD_VALUES = (
+    "id",
+    "name",
+    "slug",
+    "brand",
+    "price",
+    "created_at",
+    "sales_count",
+    "vendor__name",
+    "cover",
+)
 CARD_FIELDS = (
     "id",
     "name",
@@ -146,20 +161,36 @@ def visible_products() -> QuerySet[Product]:
     )
 
 
-def with_covers(rows: QuerySet[Product]) -> QuerySet[Product]:
-    """Load each product's first ready shared image in one more query for the whole page."""
-    covers = (
-        ProductMedia.objects.filter(
-            status=MediaStatus.READY, kind=MediaKind.IMAGE, variant__isnull=True
-        )
-        .only("id", "product_id", "renditions", "alt_text", "status", "kind", "position")
-        .order_by("position", "id")
-    )
-    return rows.prefetch_related(Prefetch("media", queryset=covers, to_attr="cover_media"))
+def cover_image() -> Subquery:
+    """Return a product's cover, ``{"renditions": ..., "alt": ...}`` or None, as a subquery.
+
+    The first ready shared image, found per row on the gallery index: a list page stays
+    one query and builds no ``ProductMedia`` instances.
+    """
+    cover = ProductMedia.objects.filter(
+        product_id=OuterRef("pk"),
+        status=MediaStatus.READY,
+        kind=MediaKind.IMAGE,
+        variant__isnull=True,
+    ).order_by("position", "id")
+    cover = cover.annotate(card=JSONObject(renditions="renditions", alt="alt_text")).values("card")
+    return Subquery(cover[:1], output_field=JSONField())
 
 
-def in_category(rows: QuerySet[Product], entry: CategoryEntry) -> QuerySet[Product]:
-    return rows.filter(in_category_subtree(category_index().subtree_ids(entry)))
+def card_rows(rows: QuerySet[Product]) -> QuerySet[Product]:
+    """Return ``rows`` as plain dicts of what a card shows, each with its ``cover_image``.
+
+    No model instance is built: at 24 rows the instances of products, vendors and media
+    were most of a listing's cost.
+    """
+    return rows.annotate(cover=cover_image()).values(*CARD_VALUES)
+
+
+def in_category(
+    rows: QuerySet[Product], entry: CategoryEntry, index: CategoryIndex | None = None
+) -> QuerySet[Product]:
+    """Keep the products of ``entry`` and of its subcategories (``index``: the tree, if read)."""
+    return rows.filter(in_category_subtree((index or category_index()).subtree_ids(entry)))
 
 
 @dataclass
@@ -177,19 +208,30 @@ class ProductCard:
     alt: str = ""
 
 
-def to_card(product: Product) -> ProductCard:
-    covers = getattr(product, "cover_media", [])
-    cover = covers[0] if covers else None
+def rendition_urls(renditions: dict[str, Any] | None, fmt: str = "webp") -> dict[int, str]:
+    """Return ``{width: url}`` of an image's ``renditions`` in ``fmt``, narrowest first."""
+    paths = (renditions or {}).get(fmt) or {}
+    return {int(width): default_storage.url(paths[width]) for width in sorted(paths, key=int)}
+
+
+def to_card(row: dict[str, Any]) -> ProductCard:
+    """Return the card of one of ``card_rows``."""
+    cover = row["cover"] or {}
+    urls = rendition_urls(cover.get("renditions"))
+    image = ""
+    if urls:
+        fitting = [width for width in urls if width <= CARD_IMAGE_WIDTH]
+        image = urls[max(fitting) if fitting else min(urls)]
     return ProductCard(
-        id=product.pk,
-        name=product.name,
-        slug=product.slug,
-        brand=product.brand,
-        price=product.price,
-        vendor_name=product.vendor.name,
-        image=cover.url(CARD_IMAGE_WIDTH) if cover else "",
-        srcset=cover.srcset() if cover else "",
-        alt=(cover.alt_text if cover else "") or product.name,
+        id=row["id"],
+        name=row["name"],
+        slug=row["slug"],
+        brand=row["brand"],
+        price=row["price"],
+        vendor_name=row["vendor__name"],
+        image=image,
+        srcset=", ".join(f"{url} {width}w" for width, url in urls.items()),
+        alt=cover.get("alt") or row["name"],
     )
 
 
@@ -202,14 +244,15 @@ class Page:
     previous_cursor: str = ""
 
 
-def _sort_value(product: Product, column: str) -> Any:
-    value = getattr(product, column)
+def _sort_value(row: dict[str, Any], column: str) -> Any:
+    value = row[column]
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
-def encode_cursor(sort: str, product: Product, *, backwards: bool) -> str:
+def encode_cursor(sort: str, row: dict[str, Any], *, backwards: bool) -> str:
+    """Return the cursor of one of ``card_rows`` (its sort key and id) in ``sort`` order."""
     column = SORT_ORDERINGS[sort][0].lstrip("-")
-    raw = json.dumps([sort, _sort_value(product, column), product.pk, int(backwards)])
+    raw = json.dumps([sort, _sort_value(row, column), row["id"], int(backwards)])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -258,12 +301,12 @@ def keyset_page(
         rows = rows.filter(_beyond(sort, position[0], position[1], forwards=not backwards))
     if backwards:
         ordering = tuple(item[1:] if item.startswith("-") else f"-{item}" for item in ordering)
-    found = list(with_covers(rows.order_by(*ordering))[: size + 1])
+    found = list(card_rows(rows.order_by(*ordering))[: size + 1])
     more = len(found) > size
     found = found[:size]
     if backwards:
         found.reverse()
-    page = Page(cards=[to_card(product) for product in found])
+    page = Page(cards=[to_card(row) for row in found])
     if found:
         has_next = more if not backwards else True
         has_previous = (position is not None) if not backwards else more
@@ -285,27 +328,30 @@ class Facets:
     options: list[tuple[str, list[str]]]
 
 
-def category_facets(entry: CategoryEntry) -> Facets:
+def category_facets(entry: CategoryEntry, index: CategoryIndex | None = None) -> Facets:
     """Return the vendors and option values of a category's products, cached until one changes."""
-    return caching.cached(caching.listing_key(f"facets:{entry.id}"), lambda: _build_facets(entry))
-
-
-def _build_facets(entry: CategoryEntry) -> Facets:
-    products = in_category(visible_products(), entry)
-    vendors = list(
-        Vendor.objects.filter(pk__in=products.values("vendor_id"))
-        .order_by("name")
-        .values_list("slug", "name")
+    return caching.cached(
+        caching.listing_key(f"facets:{entry.id}"), lambda: _build_facets(entry, index)
     )
+
+
+def _build_facets(entry: CategoryEntry, index: CategoryIndex | None) -> Facets:
+    # Both read from the category's visible products, joined (not nested IN subqueries):
+    # cheaper to build in the ORM, and the planner starts from the category's rows.
+    products = in_category(visible_products(), entry, index).order_by()
+    vendors = list(
+        products.values_list("vendor__slug", "vendor__name").distinct().order_by("vendor__name")
+    )
+    group, value = "option_groups__name", "option_groups__values__value"
     values = (
-        OptionValue.objects.filter(group__product__in=products.values("pk"))
-        .order_by("group__name", "value")
-        .values_list("group__name", "value")
+        products.filter(option_groups__values__isnull=False)
+        .values_list(group, value)
         .distinct()
+        .order_by(group, value)
     )
     options: dict[str, list[str]] = {}
-    for group_name, value in values[:500]:  # a facet list longer than this helps nobody
-        options.setdefault(group_name, []).append(value)
+    for group_name, option_value in values[:500]:  # a facet list longer than this helps nobody
+        options.setdefault(group_name, []).append(option_value)
     return Facets(vendors=vendors, options=list(options.items()))
 
 
@@ -325,8 +371,8 @@ def home_data() -> HomeData:
 
 def _build_home() -> HomeData:
     index = category_index()
-    rows = with_covers(visible_products().order_by(*SORT_ORDERINGS["newest"]))
+    rows = card_rows(visible_products().order_by(*SORT_ORDERINGS["newest"]))
     return HomeData(
         categories=index.roots()[:HOME_FEATURED_CATEGORIES],
-        new_products=[to_card(product) for product in rows[:HOME_NEW_PRODUCTS]],
+        new_products=[to_card(row) for row in rows[:HOME_NEW_PRODUCTS]],
     )

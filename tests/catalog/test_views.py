@@ -217,6 +217,46 @@ def test_category_page_costs_the_same_for_1_or_24_products_and_on_page_10(client
     assert filtered <= one  # no hit: the cover query is skipped
 
 
+def test_listing_pages_read_their_cards_with_the_covers_in_one_query(
+    client, django_assert_num_queries
+) -> None:
+    category = CategoryFactory(slug="c")
+    products_in(category, 3, name="이어폰")
+    url = reverse("catalog:category", args=["c"])
+    # Cold: the category tree, the page of cards (covers as a subquery), two facets.
+    with django_assert_num_queries(4):
+        page = html(client.get(url))
+    assert page.count('srcset="/media/r/') == 3  # every card came with its cover
+    with django_assert_num_queries(1):  # warm: the tree and the facets are cached
+        html(client.get(url))
+    with django_assert_num_queries(1):
+        assert html(client.get(reverse("catalog:search"), {"q": "이어폰"})).count("srcset=") == 3
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_assert_num_queries(2):  # the tree and the newest cards
+        html(client.get("/"))
+
+
+def test_facets_offer_every_vendor_of_the_category_and_its_option_values_only() -> None:
+    from catalog import selectors
+
+    category, other = CategoryFactory(slug="c"), CategoryFactory(slug="o")
+    plain = ProductFactory(vendor=VendorFactory(name="옵션 없는 판매자"))
+    dressed = ProductFactory(vendor=VendorFactory(name="가 판매자"))
+    for product in (plain, dressed):
+        product.categories.add(category)
+    colors = OptionGroupFactory(product=dressed, name="색상")
+    for value in ("화이트", "블랙"):
+        OptionValueFactory(group=colors, value=value)
+    elsewhere = ProductFactory(vendor=VendorFactory(name="다른 분류 판매자"))
+    elsewhere.categories.add(other)
+    OptionValueFactory(group=OptionGroupFactory(product=elsewhere, name="사이즈"), value="XL")
+    facets = selectors.category_facets(selectors.category_by_slug(slug="c"))
+    assert [name for _slug, name in facets.vendors] == ["가 판매자", "옵션 없는 판매자"]
+    assert facets.options == [("색상", ["블랙", "화이트"])]
+
+
 def test_htmx_filter_request_gets_only_the_results(client) -> None:
     category = CategoryFactory(slug="c")
     ProductFactory(name="상품").categories.add(category)
