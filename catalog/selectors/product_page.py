@@ -5,8 +5,8 @@ and a template never triggers a lazy query. ``catalog.listeners`` deletes the co
 the product, its price, stock, options or media change.
 
 Queries on a miss, whatever the number of variants: the product with its vendor, its
-category ids, its option values (groups joined), its variants, the variant-value links,
-add-ons, text options and ready media: eight.
+category ids, its option values (groups joined), its variants with their value links,
+add-ons, text options and ready media: seven.
 """
 
 from __future__ import annotations
@@ -163,26 +163,29 @@ def _add_options(page: ProductPage) -> None:
         group = groups.setdefault(group_id, {"id": group_id, "name": group_name, "values": []})
         group["values"].append({"id": value_id, "value": value})
     page.option_groups = list(groups.values())
-    links: dict[int, list[int]] = {}
-    for variant_id, value_id in Variant.option_values.through.objects.filter(
-        variant__product_id=page.id
-    ).values_list("variant_id", "optionvalue_id"):
-        links.setdefault(variant_id, []).append(value_id)
-    variants = Variant.objects.filter(product_id=page.id, is_active=True).values_list(
-        "id", "label", "sku", "extra_price", "stock"
+    # One row per (variant, value): the value links come with the variants, not in a
+    # query of their own (a variant without options has one row, value None).
+    variants: dict[int, dict[str, Any]] = {}
+    rows = Variant.objects.filter(product_id=page.id, is_active=True).values_list(
+        "id", "label", "sku", "extra_price", "stock", "option_values__id"
     )
-    page.variants = [
-        {
-            "id": variant_id,
-            "label": label or sku,
-            "extra_price": extra,
-            "price": page.price + extra,
-            "stock": stock,
-            "in_stock": stock > 0,
-            "value_ids": sorted(links.get(variant_id, [])),
-        }
-        for variant_id, label, sku, extra, stock in variants
-    ]
+    for variant_id, label, sku, extra, stock, value_id in rows:
+        variant = variants.get(variant_id)
+        if variant is None:
+            variant = variants[variant_id] = {
+                "id": variant_id,
+                "label": label or sku,
+                "extra_price": extra,
+                "price": page.price + extra,
+                "stock": stock,
+                "in_stock": stock > 0,
+                "value_ids": [],
+            }
+        if value_id is not None:
+            variant["value_ids"].append(value_id)
+    for variant in variants.values():
+        variant["value_ids"].sort()
+    page.variants = list(variants.values())
 
 
 def _add_extras(page: ProductPage) -> None:

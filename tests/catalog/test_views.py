@@ -414,6 +414,26 @@ def test_product_page_costs_the_same_for_1_or_30_variants(client) -> None:
     small = queries(client, reverse("catalog:product", args=[one.pk, one.slug]))
     big = queries(client, reverse("catalog:product", args=[many.pk, many.slug]))
     assert small == big <= MAX_QUERIES
+    # The product, its categories, option values, variants (value links joined), add-ons,
+    # text options, media; the category tree; the shipping summary.
+    assert big == 9
+
+
+def test_variants_carry_their_option_values_and_variants_without_options_none(client) -> None:
+    many = product_with_options()
+    plain = ProductFactory(slug="plain")
+    VariantFactory(product=plain, stock=3)
+    for product, expected in ((many, 4), (plain, 1)):
+        page = html(client.get(reverse("catalog:product", args=[product.pk, product.slug])))
+        data = json.loads(
+            re.search(
+                r'id="product-options" type="application/json">(.*?)</script>', page, re.S
+            ).group(1)
+        )
+        assert len(data["variants"]) == expected
+        for variant in data["variants"]:
+            assert len(variant["values"]) == (2 if product is many else 0)
+            assert variant["values"] == sorted(variant["values"])
 
 
 def test_product_page_shows_the_vendor_shipping_policy(client) -> None:
