@@ -9,4 +9,10 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from orders import listeners  # noqa: F401  (registers the event listeners)
+        from orders.receivers import merge_guest_cart
+
+        # Sign-in moves the guest cart of the session into the member's cart.
+        user_logged_in.connect(merge_guest_cart, dispatch_uid="orders.merge_guest_cart")

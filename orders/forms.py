@@ -1,0 +1,230 @@
+"""Storefront forms of orders: add to cart, checkout, guest lookup, cancel and claims.
+
+The forms only read and tidy what the pages post; every rule (stock, prices, which
+address, which transition) is checked again by ``orders.services``. No form has a
+price or total field: amounts come from the catalog and the shipping engine only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import PhoneField, PostcodeField
+from accounts.models import Address
+from catalog.models import Variant
+from catalog.services import option_key
+from orders.models import Claim, PaymentMethod
+
+RECIPIENT_FIELDS = ("recipient_name", "recipient_phone", "postcode", "road_address")
+
+
+# --- Add to cart -------------------------------------------------------------------------------
+
+
+def add_to_cart_input(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the keyword arguments of ``services.add_to_cart`` from the product page's form.
+
+    The page posts ``variant`` (set by its script), ``product``, ``quantity``,
+    ``addon_<id>`` (0 for none) and ``text_<id>``. Without JavaScript the option
+    selects post ``option_<group id>`` instead of ``variant``; the combination is looked
+    up here among the product's variants (the service checks it is for sale).
+    """
+    product_id = str(data.get("product") or "").strip()
+    variant_id: Any = str(data.get("variant") or "").strip()
+    if not variant_id and product_id.isdigit():
+        values = [
+            str(value).strip()
+            for name, value in data.items()
+            if name.startswith("option_") and str(value).strip()
+        ]
+        if values and all(value.isdigit() for value in values):
+            found = (
+                Variant.objects.filter(
+                    product_id=int(product_id), option_key=option_key(int(v) for v in values)
+                )
+                .values_list("pk", flat=True)
+                .first()
+            )
+            variant_id = found or ""
+    addons = {}
+    texts = {}
+    for name, value in data.items():
+        value = str(value).strip()
+        if name.startswith("addon_") and value not in ("", "0"):
+            addons[name.removeprefix("addon_")] = value
+        elif name.startswith("text_"):
+            texts[name.removeprefix("text_")] = value
+    return {
+        "variant_id": variant_id,
+        "product_id": product_id or None,
+        "quantity": data.get("quantity"),
+        "addons": addons,
+        "text_inputs": texts,
+    }
+
+
+# --- Checkout ----------------------------------------------------------------------------------
+
+
+class CheckoutForm(forms.Form):
+    """Orderer, recipient (a saved address or a new one), delivery memo and payment."""
+
+    orderer_name = forms.CharField(
+        label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    orderer_email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send the order confirmation here."),
+    )
+    orderer_phone = PhoneField(label=_("Phone"))
+    address_id = forms.ChoiceField(
+        label=_("Delivery address"), required=False, widget=forms.RadioSelect
+    )
+    recipient_name = forms.CharField(label=_("Recipient"), max_length=100, required=False)
+    recipient_phone = PhoneField(label=_("Recipient phone"), required=False)
+    postcode = PostcodeField(
+        label=_("Postcode"), required=False, help_text=_("The 5-digit postcode (우편번호).")
+    )
+    road_address = forms.CharField(
+        label=_("Road address"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    detail_address = forms.CharField(
+        label=_("Detail address"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
+    delivery_memo = forms.CharField(
+        label=_("Delivery memo"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Leave it at the door")}),
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Payment method"),
+        choices=PaymentMethod.choices,
+        initial=PaymentMethod.BANK_TRANSFER,
+        widget=forms.RadioSelect,
+    )
+    depositor_name = forms.CharField(
+        label=_("Depositor name"),
+        max_length=100,
+        required=False,
+        help_text=_("The name the bank transfer will come from; the orderer's if empty."),
+    )
+
+    def __init__(self, *args: Any, addresses: Iterable[Address] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the shopper's own addresses are choices: any other id is a field error.
+        self.addresses = {str(address.pk): address for address in addresses}
+        self.fields["address_id"].choices = [
+            *((pk, address_label(address)) for pk, address in self.addresses.items()),
+            ("", _("A new address")),
+        ]
+        # With htmx, a new postcode or another saved address re-quotes the summary at once;
+        # without it, the "recalculate" button does the same.
+        requote = {
+            "hx-post": reverse("orders:checkout_summary"),
+            "hx-trigger": "change",
+            "hx-target": "#checkout-summary",
+            "hx-swap": "outerHTML",
+            "hx-include": "closest form",
+        }
+        for name in ("postcode", "address_id"):
+            self.fields[name].widget.attrs.update(requote)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("address_id"):
+            for name in RECIPIENT_FIELDS:
+                if name not in self.errors and not cleaned.get(name):
+                    self.add_error(name, _("This field is required."))
+        return cleaned
+
+    def details(self) -> dict[str, str]:
+        """Return the fields the placement service reads, and only those."""
+        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
+
+    def quote_postcode(self, data: Mapping[str, Any]) -> str:
+        """Return the postcode to quote for: the chosen address's, or the one typed in ``data``."""
+        address = self.addresses.get(str(data.get("address_id") or ""))
+        if address is not None:
+            return address.postcode
+        postcode = str(data.get("postcode") or "").strip()
+        return postcode if len(postcode) == 5 and postcode.isdigit() else ""
+
+
+def address_label(address: Address) -> str:
+    name = f"[{address.label}] " if address.label else ""
+    return f"{name}{address.recipient} · ({address.postcode}) {address.road_address} {address.detail_address}".strip()
+
+
+# --- Guest lookup ------------------------------------------------------------------------------
+
+
+class GuestLookupForm(forms.Form):
+    """A guest order's number with the orderer's e-mail and phone.
+
+    Both contact details are asked for (as the API does): the number travels on parcels
+    and in e-mails, so one detail more is not much of a proof.
+    """
+
+    number = forms.CharField(
+        label=_("Order number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(label=_("Orderer e-mail"), max_length=254)
+    phone = forms.CharField(
+        label=_("Orderer phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_number(self) -> str:
+        return "".join(self.cleaned_data["number"].split()).upper()
+
+    def clean_phone(self) -> str:
+        digits = "".join(ch for ch in self.cleaned_data["phone"] if ch.isdigit())
+        if not digits:
+            raise forms.ValidationError(_("Enter the phone number given with the order."))
+        return digits
+
+
+# --- After placement ---------------------------------------------------------------------------
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=200, required=False)
+
+
+class ClaimForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Request"), choices=Claim.Kind.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def quantities_from(data: Mapping[str, Any], prefix: str) -> dict[str, str]:
+    """Return ``{line id: quantity}`` from fields named ``<prefix><line id>``, zeros left out.
+
+    Values are passed on as typed: the service refuses a bad one naming ``lines.<id>``.
+    """
+    found = {}
+    for name, value in data.items():
+        value = str(value).strip()
+        if name.startswith(prefix) and value not in ("", "0"):
+            found[name.removeprefix(prefix)] = value
+    return found
