@@ -65,13 +65,17 @@ def guest_token(request: HttpRequest, number: str) -> str:
 
 
 def merge_on_login(request: Any, user: Any) -> None:
-    """Move the guest cart of this session into the member's cart (the sign-in receiver)."""
+    """Move the guest cart of this session into the member's cart (the sign-in receiver).
+
+    The header's count then shows the member's cart, merged or not.
+    """
     session = getattr(request, "session", None)
     if session is None:
         return
     key = session.pop(CART_KEY, None)
-    if not key:
-        return
-    cart = services.merge_carts(session_key=key, user=user)
-    if cart is not None:
-        session[CART_COUNT] = cart.lines.count()
+    cart = services.merge_carts(session_key=key, user=user) if key else None
+    if cart is None:
+        cart = Cart.objects.filter(user=user).first()
+    count = cart.lines.count() if cart is not None else 0
+    if count or CART_COUNT in session:
+        session[CART_COUNT] = count

@@ -314,3 +314,12 @@ def test_signing_in_merges_the_guest_cart_into_the_members(client):
     html = page(client.get(reverse("orders:cart")))
     assert other.product.name in html
     assert kept.product.name in html
+
+
+def test_signing_in_shows_the_members_own_cart_count(client):
+    user = UserFactory()
+    cart = services.get_or_create_cart(user=user)
+    services.add_to_cart(cart=cart, variant_id=variant_of().pk, quantity=1)
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert client.session[CART_COUNT] == 1
+    assert 'id="cart-count" class="cart-count">1<' in page(client.get(reverse("orders:cart")))
