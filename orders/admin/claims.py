@@ -31,9 +31,9 @@ CLAIM_COLUMNS: list[Column] = [
     ("shipment_id", _("shipment id"), lambda c: c.shipment_id),
     ("kind", _("kind"), lambda c: c.get_kind_display()),
     ("status", _("status"), lambda c: c.get_status_display()),
-    ("items", _("items"), lambda c: claim_items(c)),
+    ("items", _("items sent back"), lambda c: claim_items(c)),
     ("reason", _("reason"), lambda c: c.reason),
-    ("fee", _("fee"), lambda c: plain(c.fee)),
+    ("fee", _("return or exchange fee"), lambda c: plain(c.fee)),
     ("created_at", _("requested at"), lambda c: plain(c.created_at)),
     ("resolved_at", _("resolved at"), lambda c: plain(c.resolved_at)),
     ("resolution_note", _("note"), lambda c: c.resolution_note),
@@ -115,11 +115,11 @@ class ClaimAdminMixin:
         url = reverse(f"{site}:orders_vendorshipment_change", args=[obj.shipment_id])
         return format_html('<a href="{}">{}</a>', url, obj.shipment.get_status_display())
 
-    @admin.display(description=_("items"))
+    @admin.display(description=_("items sent back"))
     def items(self, obj: Claim) -> str:
         return claim_items(obj)
 
-    @admin.display(description=_("fee"))
+    @admin.display(description=_("return or exchange fee"))
     def fee_display(self, obj: Claim) -> str:
         return krw(obj.fee)
 

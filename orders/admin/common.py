@@ -88,6 +88,11 @@ def when(value: Any) -> str:
     return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else ""
 
 
+def shipment_label(shipment: VendorShipment) -> str:
+    """Return how a vendor part is named on its pages: its order number and vendor."""
+    return f"{shipment.order.number} · {shipment.vendor.name}"
+
+
 def tracking_html(shipment: VendorShipment) -> str:
     """Return the carrier and waybill number, linked to the carrier's tracking page."""
     if not shipment.tracking_number:
@@ -165,7 +170,7 @@ class LineColumnsMixin:
 class ClaimColumnsMixin:
     """Columns of a claim in an inline; its lines come prefetched with their order lines."""
 
-    @admin.display(description=_("items"))
+    @admin.display(description=_("items sent back"))
     def items(self, obj: Any) -> str:
         return "; ".join(f"{item.order_line} x {item.quantity}" for item in obj.lines.all())
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -36,7 +37,7 @@ from orders.models import (
     RefundLine,
     VendorShipment,
 )
-from shop.admin import AuditedModelAdmin
+from shop.admin import AuditedModelAdmin, history_url
 
 # --- Vendor parts, claims and refunds ------------------------------------------------------------
 
@@ -56,8 +57,20 @@ class ShipmentClaimInline(ClaimInline):
     readonly_fields = fields
 
 
+class OrderHistoryMixin:
+    """The "history" of a part, claim or refund is its order's entries in the audit log."""
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
+        if obj is None or not self.has_view_permission(request, obj):  # type: ignore[attr-defined]
+            return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+        return HttpResponseRedirect(history_url(obj.order))
+
+
 @admin.register(VendorShipment)
-class ShipmentAdmin(ShipmentAdminMixin, AuditedModelAdmin):
+class ShipmentAdmin(OrderHistoryMixin, ShipmentAdminMixin, AuditedModelAdmin):
     """Every vendor's parts, for staff who fulfil on a vendor's behalf or fix a waybill."""
 
     list_display = ["order_number", "vendor", *ShipmentAdminMixin.list_display[1:]]
@@ -78,7 +91,7 @@ class ShipmentAdmin(ShipmentAdminMixin, AuditedModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ClaimAdminMixin, AuditedModelAdmin):
+class ClaimAdmin(OrderHistoryMixin, ClaimAdminMixin, AuditedModelAdmin):
     """Every return and exchange request, with the vendor it goes back to."""
 
     list_display = [*ClaimAdminMixin.list_display[:2], "vendor", *ClaimAdminMixin.list_display[2:]]
@@ -103,7 +116,7 @@ class RefundLineInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Refund)
-class RefundAdmin(AuditedModelAdmin):
+class RefundAdmin(OrderHistoryMixin, AuditedModelAdmin):
     """Money owed back; staff mark a bank-transfer refund paid out once they sent it."""
 
     action_form = NoteActionForm

@@ -106,24 +106,9 @@ class ShipmentSellerAdmin(ShipmentAdminMixin, VendorScopedModelAdmin):
         self, request: HttpRequest, object_id: str, extra_context: Any = None
     ) -> HttpResponse:
         """Show the order's events about this vendor's part; another vendor's is "not found"."""
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None or not self.has_view_or_change_permission(request, obj):
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         vendor = current_vendor(request)
-        entries = (
-            AuditEvent.objects.filter(subject_type="orders.Order", subject_id=str(obj.order_id))
-            .filter(Q(payload__vendor_id=vendor.pk) | Q(event_type__in=SHARED_EVENTS))
-            .order_by("-id")[:200]
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("History: %s") % obj.order.number,
-            "opts": self.opts,
-            "object": obj,
-            "entries": [history_row(entry, vendor) for entry in entries],
-            **(extra_context or {}),
-        }
-        return TemplateResponse(request, "sellercenter/object_history.html", context)
+        about = Q(payload__vendor_id=vendor.pk) | Q(event_type__in=SHARED_EVENTS)
+        return order_history(self, request, object_id, about, extra_context)
 
 
 @admin.register(Claim, site=seller_site)
@@ -137,6 +122,42 @@ class ClaimSellerAdmin(ClaimAdminMixin, VendorScopedModelAdmin):
 
     def has_transition_permission(self, request: HttpRequest) -> bool:
         return role_allows(request, "change")
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        """Show the order's events about this claim; another vendor's claim is "not found"."""
+        claim_id = unquote(object_id)
+        about = Q(payload__claim_id=int(claim_id)) if claim_id.isdigit() else Q(pk__in=[])
+        return order_history(self, request, object_id, about, extra_context)
+
+
+def order_history(
+    model_admin: Any, request: HttpRequest, object_id: str, about: Q, extra_context: Any
+) -> HttpResponse:
+    """Render the events of the page object's order that ``about`` selects (newest first).
+
+    Order events name the order as their subject; the page's own row (a part, a claim)
+    is found through the scoped queryset first, so another vendor's is "not found".
+    """
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+        return model_admin._get_obj_does_not_exist_redirect(request, model_admin.opts, object_id)
+    vendor = current_vendor(request)
+    entries = (
+        AuditEvent.objects.filter(subject_type="orders.Order", subject_id=str(obj.order_id))
+        .filter(about)
+        .order_by("-id")[:200]
+    )
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": gettext("History: %s") % obj.order.number,
+        "opts": model_admin.opts,
+        "object": obj,
+        "entries": [history_row(entry, vendor) for entry in entries],
+        **(extra_context or {}),
+    }
+    return TemplateResponse(request, "sellercenter/object_history.html", context)
 
 
 def count_to_prepare(vendor: Vendor) -> int:

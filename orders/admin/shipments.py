@@ -34,7 +34,9 @@ from orders.admin.common import (
     plain,
     run_each,
     run_service,
+    shipment_label,
     tracking_html,
+    when,
 )
 from orders.forms_admin import ShipForm, TrackingUploadForm
 from orders.models import OrderLine, VendorShipment
@@ -55,7 +57,7 @@ SHIPMENT_COLUMNS: list[Column] = [
     ("road_address", _("road address"), lambda s: s.order.road_address),
     ("detail_address", _("detail address"), lambda s: s.order.detail_address),
     ("delivery_memo", _("delivery memo"), lambda s: s.order.delivery_memo),
-    ("items", _("items"), lambda s: lines_summary(s.lines.all())),
+    ("items", _("items ordered"), lambda s: lines_summary(s.lines.all())),
     ("shipping_fee", _("shipping fee"), lambda s: plain(s.shipping_fee)),
     ("carrier", HEADER_LABELS["carrier"], lambda s: s.get_carrier_display()),
     ("tracking_number", HEADER_LABELS["tracking_number"], lambda s: s.tracking_number),
@@ -82,7 +84,6 @@ class ShipmentAdminMixin:
         "recipient",
         "items",
         "status",
-        "shipping_fee_display",
         "tracking",
         "shipped_at",
     ]
@@ -154,12 +155,12 @@ class ShipmentAdminMixin:
         return obj.order.number
 
     @admin.display(description=_("placed at"), ordering="order__placed_at")
-    def placed_at(self, obj: VendorShipment) -> Any:
-        return obj.order.placed_at
+    def placed_at(self, obj: VendorShipment) -> str:
+        return when(obj.order.placed_at) or "-"
 
     @admin.display(description=pgettext_lazy("order", "paid at"))
-    def paid_at(self, obj: VendorShipment) -> Any:
-        return obj.order.paid_at
+    def paid_at(self, obj: VendorShipment) -> str:
+        return when(obj.order.paid_at) or "-"
 
     @admin.display(description=_("recipient"), ordering="order__recipient_name")
     def recipient(self, obj: VendorShipment) -> str:
@@ -177,11 +178,11 @@ class ShipmentAdminMixin:
     def delivery_memo(self, obj: VendorShipment) -> str:
         return obj.order.delivery_memo or "-"
 
-    @admin.display(description=_("items"))
+    @admin.display(description=_("items ordered"))
     def items(self, obj: VendorShipment) -> str:
         return lines_summary(obj.lines.all())
 
-    @admin.display(description=_("items"))
+    @admin.display(description=_("items ordered"))
     def items_display(self, obj: VendorShipment) -> str:
         return lines_summary(obj.lines.all())
 
@@ -253,6 +254,8 @@ class ShipmentAdminMixin:
     ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))  # type: ignore[attr-defined]
         context = dict(extra_context or {})
+        if obj is not None:
+            context["subtitle"] = shipment_label(obj)
         if obj is not None and self.has_transition_permission(request):
             context["transitions"] = self.transitions_of(obj)
             context["ship_form"] = ShipForm(

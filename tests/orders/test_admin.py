@@ -434,3 +434,16 @@ def test_export_link_downloads_the_list_as_filtered(staff):
 
     _header, *rows = csv_rows(response)
     assert [row[0] for row in rows] == [waiting.number]
+
+
+@pytest.mark.parametrize("page", ["vendorshipment", "claim", "refund"])
+def test_history_of_a_part_claim_or_refund_opens_its_orders_audit_log(staff, page):
+    claim = claim_of()
+    services.mark_returned(claim_id=claim.pk)
+    claim.refresh_from_db()
+    obj = {"vendorshipment": claim.shipment, "claim": claim, "refund": claim.refund}[page]
+
+    response = staff.get(url(f"{page}_history", obj.pk))
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?subject_type=orders.Order&subject_id={claim.order_id}")

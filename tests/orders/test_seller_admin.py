@@ -358,10 +358,23 @@ def test_csv_export_holds_own_parts_with_address_and_items_and_is_audited(seller
     assert row["order number"] == order.number
     assert row["road address"] == order.road_address
     assert row["recipient phone"] == order.recipient_phone
-    assert row["items"].startswith(line.product_name)
+    assert row["items ordered"].startswith(line.product_name)
     assert row["shipping fee"] == str(int(own.shipping_fee))
     assert order.lines.get(vendor=theirs).product_name not in response.content.decode("utf-8-sig")
     event = AuditEvent.objects.get(event_type="vendors.DataExported")
     assert event.payload["model"] == "orders.VendorShipment"
     assert event.payload["row_count"] == 1
     assert (event.actor_kind, event.actor_vendor_id) == ("vendor", mine.pk)
+
+
+def test_claim_history_shows_its_own_events_and_another_vendors_is_not_found(seller, mine, theirs):
+    own, other = claim_of(mine, key="a"), claim_of(theirs, key="b")
+    seller.post(url("claim_transition", own.pk, "reject"), {"note": "기간 지남"})
+
+    response = seller.get(url("claim_history", own.pk))
+
+    events = [entry["event_type"] for entry in response.context["entries"]]
+    assert events == ["orders.ClaimStatusChanged", "orders.ClaimRequested"]
+    hidden = seller.get(url("claim_history", other.pk), follow=True)
+    assert hidden.redirect_chain
+    assert other.order.number not in hidden.content.decode()
