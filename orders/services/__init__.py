@@ -33,6 +33,7 @@ from orders.services.lifecycle import (
     start_preparing,
     update_tracking,
 )
+from orders.services.notifications import send_order_email
 from orders.services.placement import PlacedOrder, clean_details, place_order
 from orders.services.sales import recount_sales
 
@@ -60,6 +61,7 @@ __all__ = [
     "reject_claim",
     "remove_cart_line",
     "request_claim",
+    "send_order_email",
     "ship",
     "start_preparing",
     "update_cart_line",
