@@ -41,6 +41,7 @@ from orders.admin.common import (
 from orders.forms_admin import ShipForm, TrackingUploadForm
 from orders.models import OrderLine, VendorShipment
 from orders.services.tracking import HEADER_LABELS, import_tracking
+from orders.services.tracking import max_rows as tracking_max_rows
 
 MAX_ERRORS_SHOWN = 500
 Status = VendorShipment.Status
@@ -433,7 +434,7 @@ class ShipmentAdminMixin:
             "more_errors": max(0, len(errors) - MAX_ERRORS_SHOWN),
             "changelist_url": self.site_url("changelist"),
             "export_url": self.site_url("export", query=f"status__exact={Status.PREPARING}"),
-            "max_rows": formats.max_rows(),
+            "max_rows": tracking_max_rows(),
             "max_megabytes": max(1, formats.max_bytes() // (1024 * 1024)),
             "columns": [str(label) for label in HEADER_LABELS.values()],
         }

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -67,6 +68,11 @@ CARRIER_NAMES = {
     Carrier.CU_POST: {"cu편의점택배", "cupost", "cu"},
     Carrier.CVSNET: {"gs편의점택배", "gspostbox", "cvsnet", "gs"},
 }
+
+
+def max_rows() -> int:
+    """Rows per tracking file: each is shipped by the services, about 100 rows a second."""
+    return int(getattr(settings, "ORDERS_TRACKING_MAX_ROWS", 1000))
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,11 @@ def import_tracking(
     big, no header, a required column missing).
     """
     table = read_table(name=name, data=data)
+    if len(table.rows) > max_rows():
+        raise FileRefusedError(
+            _('"%(name)s" has more than %(max)d rows; split it into smaller files.')
+            % {"name": name, "max": max_rows()}
+        )
     columns = header_columns(name, table.header)
 
     def cell(cells: list[str], key: str) -> str:
@@ -259,28 +270,28 @@ def apply_row(
     part = row.shipment
     if part is None:
         return
+    # Each service runs in its own savepoint: a refused row leaves nothing behind.
     try:
-        with transaction.atomic():
-            if part.status == VendorShipment.Status.SHIPPED:
-                before = (part.carrier, part.tracking_number)
-                after = update_tracking(
-                    shipment_id=part.pk,
-                    carrier=carrier,
-                    tracking_number=row.tracking_number,
-                    vendor_id=vendor_id,
-                )
-                if (after.carrier, after.tracking_number) == before:
-                    result.unchanged += 1
-                else:
-                    result.corrected += 1
+        if part.status == VendorShipment.Status.SHIPPED:
+            before = (part.carrier, part.tracking_number)
+            after = update_tracking(
+                shipment_id=part.pk,
+                carrier=carrier,
+                tracking_number=row.tracking_number,
+                vendor_id=vendor_id,
+            )
+            if (after.carrier, after.tracking_number) == before:
+                result.unchanged += 1
             else:
-                ship(
-                    shipment_id=part.pk,
-                    carrier=carrier,
-                    tracking_number=row.tracking_number,
-                    vendor_id=vendor_id,
-                )
-                result.shipped += 1
+                result.corrected += 1
+        else:
+            ship(
+                shipment_id=part.pk,
+                carrier=carrier,
+                tracking_number=row.tracking_number,
+                vendor_id=vendor_id,
+            )
+            result.shipped += 1
     except NotFoundError:
         column = labels[SHIPMENT_ID] if row.shipment_id else labels[ORDER_NUMBER]
         result.errors.append(RowError(row.number, column, _("Not found.")))

@@ -447,3 +447,39 @@ def test_history_of_a_part_claim_or_refund_opens_its_orders_audit_log(staff, pag
 
     assert response.status_code == 302
     assert response["Location"].endswith(f"?subject_type=orders.Order&subject_id={claim.order_id}")
+
+
+@pytest.mark.parametrize("page", ["vendorshipment", "claim", "refund"])
+def test_part_claim_and_refund_lists_run_the_same_queries_for_any_number_of_rows(
+    staff, page, django_assert_num_queries
+):
+    def add_rows(key: str) -> None:
+        claim = claim_of(key=key)
+        services.mark_returned(claim_id=claim.pk)
+
+    add_rows("first")
+    staff.get(url(f"{page}_changelist"))
+    with CaptureQueriesContext(connection) as one:
+        staff.get(url(f"{page}_changelist"))
+    for index in range(4):
+        add_rows(f"more-{index}")
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = staff.get(url(f"{page}_changelist"))
+
+    assert len(response.context["cl"].result_list) == 5
+
+
+def test_staff_ship_a_vendors_part_from_the_platform_admin(staff):
+    order = paid(order_of())
+    part = order.shipments.get()
+
+    staff.post(
+        url("vendorshipment_transition", part.pk, "ship"),
+        {"carrier": "epost", "tracking_number": "6865012345678"},
+    )
+
+    part.refresh_from_db()
+    assert (part.status, part.carrier) == ("shipped", "epost")
+    page = staff.get(url("vendorshipment_change", part.pk)).content.decode()
+    assert url("order_change", order.pk) in page

@@ -185,6 +185,17 @@ def test_a_file_without_the_needed_columns_is_refused(mine):
         )
 
 
+def test_a_file_over_the_row_limit_is_refused_before_any_row_runs(mine, settings):
+    settings.ORDERS_TRACKING_MAX_ROWS = 2
+    parts = [part_of(mine, key) for key in "abc"]
+    rows = [[part.pk, "", "cj", f"61234567890{index}"] for index, part in enumerate(parts)]
+
+    with pytest.raises(FileRefusedError, match="more than 2 rows"):
+        import_tracking(name="t.csv", data=csv_file(rows), vendor_id=mine.pk)
+
+    assert statuses(*parts) == ["paid", "paid", "paid"]
+
+
 def test_on_the_platform_an_order_number_of_several_vendors_needs_the_shipment_id(mine, theirs):
     cart = guest_cart("both")
     for vendor in (mine, theirs):
