@@ -358,7 +358,10 @@ class OrderAdmin(AuditedModelAdmin):
 
             done = gettext("The chosen quantities are cancelled.")
         elif transition == "refund":
-            refund = order.refunds.filter(pk=int(post.get("refund", "0") or 0)).first()
+            refund_id = post.get("refund", "")
+            refund = (
+                order.refunds.filter(pk=int(refund_id)).first() if refund_id.isdigit() else None
+            )
             if refund is None or order.payment_method != PaymentMethod.BANK_TRANSFER:
                 raise Http404
             note = post.get("note", "")

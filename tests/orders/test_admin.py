@@ -483,3 +483,34 @@ def test_staff_ship_a_vendors_part_from_the_platform_admin(staff):
     assert (part.status, part.carrier) == ("shipped", "epost")
     page = staff.get(url("vendorshipment_change", part.pk)).content.decode()
     assert url("order_change", order.pk) in page
+
+
+def test_a_forged_refund_id_is_not_found(staff):
+    order = paid(order_of())
+
+    response = staff.post(url("order_transition", order.pk, "refund"), {"refund": "1 OR 1=1"})
+
+    assert response.status_code == 404
+
+
+def test_staff_who_may_only_view_orders_get_no_buttons_and_cannot_post_them(db):
+    from django.contrib.auth.models import Permission
+
+    from tests.accounts.factories import UserFactory
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_order"))
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(viewer)
+    order = order_of()
+
+    page = client.get(url("order_change", order.pk))
+    response = client.post(url("order_transition", order.pk, "deposit"))
+
+    assert page.status_code == 200
+    assert url("order_transition", order.pk, "deposit") not in page.content.decode()
+    assert response.status_code == 403
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT
+    listing = client.get(url("order_changelist"))
+    assert "confirm_deposits" not in listing.content.decode()
