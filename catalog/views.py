@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from catalog import selectors
 from catalog.filters import SORT_CHOICES, ProductFilter
-from catalog.selectors.product_page import ProductPage, product_page
+from catalog.selectors.product_page import ProductPage, options_script, product_page
 
 SEARCH_MAX_LENGTH = 100
 
@@ -128,7 +128,8 @@ def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         {
             "product": page,
             "breadcrumb": crumbs,
-            "options_json": page.options_json(),
+            # A page cached before the script was part of it makes its own.
+            "options_script": page.options_script or options_script(page),
             "canonical_url": absolute(canonical),
             "og_image": absolute(cover["src"]) if cover else "",
             "cart_add_url": cart_add_url(),

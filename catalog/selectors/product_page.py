@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.html import json_script
 
 from catalog.media.models import MediaKind, MediaStatus, ProductMedia
 from catalog.models import AddOn, OptionValue, Product, TextOption, Variant
@@ -24,6 +25,7 @@ from catalog.sanitize import clean_description
 from catalog.selectors import caching
 from vendors.models import Vendor
 
+OPTIONS_SCRIPT_ID = "product-options"
 GALLERY_WIDTH = 1024
 THUMB_WIDTH = 320
 VENDOR_FIELDS = (
@@ -62,6 +64,9 @@ class ProductPage:
     images: list[dict[str, Any]] = field(default_factory=list)
     videos: list[dict[str, Any]] = field(default_factory=list)
     notice: list[tuple[str, str]] = field(default_factory=list)
+    # ``options_json()`` as the page's <script type="application/json">, made once per
+    # cache fill rather than on every view.
+    options_script: str = ""
 
     @property
     def purchasable(self) -> bool:
@@ -149,7 +154,13 @@ def _build(product_id: int) -> ProductPage | None:
     _add_options(page)
     _add_extras(page)
     _add_media(page)
+    page.options_script = options_script(page)
     return page
+
+
+def options_script(page: ProductPage) -> str:
+    """Return the option picker's data as an HTML-safe JSON script element."""
+    return json_script(page.options_json(), OPTIONS_SCRIPT_ID)
 
 
 def _add_options(page: ProductPage) -> None:

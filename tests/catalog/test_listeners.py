@@ -88,6 +88,21 @@ def test_an_uncached_process_still_drops_what_cached_ones_stored(
     assert "12,000원" in page(client, url)
 
 
+def test_a_page_cached_before_its_option_script_existed_still_gets_one(client) -> None:
+    from django.core.cache import cache
+
+    from catalog.selectors import caching
+    from catalog.selectors.product_page import product_page
+
+    product = ProductFactory()
+    VariantFactory(product=product)
+    stale = product_page(product_id=product.pk)
+    stale.options_script = ""  # as unpickled from a copy older than the field
+    cache.set(caching.product_key(product.pk), stale)
+    body = page(client, reverse("catalog:product", args=[product.pk, product.slug]))
+    assert '<script id="product-options" type="application/json">' in body
+
+
 def test_product_edit_status_and_stock_events_drop_the_cache(
     client, django_capture_on_commit_callbacks
 ) -> None:
