@@ -12,17 +12,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from orders import selectors
-from orders.models import Cart, Claim, ClaimLine, Order, Refund
+from orders.models import Claim, ClaimLine, Order, Refund
 from shop.exceptions import NotFoundError
-
-
-def find_cart(*, user: Any = None, session_key: str = "") -> Cart | None:
-    """Return the member's or the guest session's cart if there is one (never creates it)."""
-    if user is not None and user.is_authenticated:
-        return Cart.objects.filter(user=user).first()
-    if not session_key:
-        return None
-    return Cart.objects.filter(session_key=session_key, user=None).first()
 
 
 def empty_cart_view() -> selectors.CartView:

@@ -721,3 +721,26 @@ def test_the_schema_builds_without_warnings_and_documents_the_order_endpoints(ap
     conflict = paths["/api/v1/seller/shipments/{shipment_id}/ship/"]["post"]["responses"]["409"]
     assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
     assert components["StatusEnum"]["enum"] == Product.Status.values  # the catalog's, untouched
+
+
+def test_a_guests_api_cart_is_the_storefronts_and_merges_at_sign_in(api_client) -> None:
+    """One guest cart per browser, whether filled through the API or the pages."""
+    from django.urls import reverse
+
+    from tests.accounts.factories import UserFactory
+
+    variant = variant_of(stock=20)
+    assert add(api_client, variant, 2).status_code == 201
+    assert variant.product.name in api_client.get(reverse("orders:cart")).content.decode()
+
+    user = UserFactory()
+    response = api_client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": "correct-horse-battery"},
+        format="multipart",
+    )
+    assert response.status_code == 302
+
+    member_lines = CartLine.objects.filter(cart__user=user)
+    assert dict(member_lines.values_list("variant_id", "quantity")) == {variant.pk: 2}
+    assert api_client.get(CART).json()["lines"][0]["quantity"] == 2

@@ -35,6 +35,7 @@ from orders.api.views.common import (
     error,
 )
 from orders.models import Cart
+from orders.views import session
 from shop.exceptions import ShopError
 
 
@@ -52,19 +53,14 @@ def fields_named(renames: dict[str, str]) -> Iterator[None]:
         raise
 
 
-def session_key(request: Request, *, create: bool) -> str:
-    """Return the guest's session key, starting a session first if ``create``."""
-    session = request.session
-    if not session.session_key and create:
-        session.save()
-    return session.session_key or ""
-
-
 def request_cart(request: Request) -> Cart:
-    """The caller's cart (the member's, else the guest session's), created on first use."""
-    if request.user.is_authenticated:
-        return services.get_or_create_cart(user=request.user)
-    return services.get_or_create_cart(session_key=session_key(request, create=True))
+    """The caller's cart (the member's, else the guest session's), created on first use.
+
+    Guests share the storefront's cart key in the session (``orders.views.session``),
+    so a cart filled through the API is the one the pages show and the one merged into
+    the member's cart at sign-in.
+    """
+    return session.open_cart(request)
 
 
 def postcode_of(request: Request) -> str:
@@ -81,6 +77,9 @@ def cart_response(request: Request, cart: Cart | None, **kwargs: Any) -> Respons
     view = (
         queries.empty_cart_view() if cart is None else selectors.cart_view(cart, postcode=postcode)
     )
+    if request.method != "GET" and request.auth is None:
+        # A change from a browser session: keep the storefront header's count in step.
+        session.remember_count(request, len(view.lines))
     return Response(CartSerializer.represent(view), **kwargs)
 
 
@@ -105,11 +104,7 @@ class CartView(CartAccess, APIView):
     )
     def get(self, request: Request) -> Response:
         get_token(request._request)  # the guest's writes need the CSRF cookie
-        if request.user.is_authenticated:
-            cart = queries.find_cart(user=request.user)
-        else:
-            cart = queries.find_cart(session_key=session_key(request, create=False))
-        return cart_response(request, cart)
+        return cart_response(request, session.find_cart(request))
 
 
 class CartLinesView(CartAccess, APIView):
