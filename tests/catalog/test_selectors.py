@@ -97,3 +97,16 @@ def test_products_of_a_suspended_vendor_are_not_shown():
     with pytest.raises(NotFoundError):
         selectors.get_product(product_id=product.pk)
     assert selectors.get_product(product_id=product.pk, visible_only=False) == product
+
+
+def test_a_cover_reads_the_same_whether_its_renditions_come_as_json_or_as_text() -> None:
+    """PostgreSQL nests the JSON column in json_object(); SQLite nests it as a string."""
+    from catalog.selectors.storefront import cover_parts
+
+    renditions = {"webp": {"320": "r/1-320.webp"}}
+    assert cover_parts({"renditions": renditions, "alt": "사진"}) == (renditions, "사진")
+    assert cover_parts({"renditions": '{"webp": {"320": "r/1-320.webp"}}', "alt": None}) == (
+        renditions,
+        "",
+    )
+    assert cover_parts(None) == (None, "")
