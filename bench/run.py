@@ -17,7 +17,7 @@ its shape is the same). Figures:
   worker at a paced rate, and delivery throughput in a burst.
 
 Results go to ``artifacts/bench/latest.json`` and a timestamped copy, so two runs
-can be compared. Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_SECONDS,
+can be compared (``pages``: read cache off, ``pages_cached``: on). Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_SECONDS,
 BENCH_EVENTS, BENCH_PRODUCTS (catalog size), BENCH_SEARCH (the search word),
 BENCH_CACHE (``both``, ``off`` or ``on``: which catalog runs to make).
 """
@@ -105,6 +105,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))  # run as a script, so the project is not on the path yet
     django.setup()
     analyze()
+    from django.core.cache import cache
+
+    cache.clear()  # the bench's own Redis database: nothing cached from an older catalog
     settings_dir = Path(tempfile.mkdtemp(prefix="bench-settings-"))
     results: dict = {"catalog": {"generate_catalog": catalog_line}}
     worker = start_worker()
@@ -387,6 +390,7 @@ def bench_pages(
         }
         results.append(row)
         print(f"  {label:26} {row['rps']:>8} req/s  p95 {row['p95_ms']} ms", flush=True)
+    os.unlink(script.name)
     ceiling = results[0]["rps"] or 1
     for row in results:
         row["share_of_ceiling"] = round(row["rps"] / ceiling, 2)
