@@ -36,6 +36,7 @@ from orders.services.lifecycle import (
 from orders.services.notifications import send_order_email
 from orders.services.placement import PlacedOrder, clean_details, place_order
 from orders.services.sales import recount_sales
+from orders.services.tracking import import_tracking
 
 __all__ = [
     "PlacedOrder",
@@ -48,6 +49,7 @@ __all__ = [
     "due_for_expiry",
     "expire_order",
     "get_or_create_cart",
+    "import_tracking",
     "mark_delivered",
     "mark_deposit_confirmed",
     "mark_exchanged",

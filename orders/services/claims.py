@@ -16,7 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.events import ClaimRequested, ClaimStatusChanged, OrderLineRefunded, RefundRequested
+from orders.events import (
+    ClaimRequested,
+    ClaimStatusChanged,
+    OrderLineRefunded,
+    RefundCompleted,
+    RefundRequested,
+)
 from orders.exceptions import OrderError, OrderErrorCode, TransitionError
 from orders.models import Claim, ClaimLine, Order, OrderLine, Refund, RefundLine, VendorShipment
 from orders.services.common import check_transition, lock_order, lock_shipment
@@ -115,6 +121,15 @@ def complete_refund(*, refund_id: int, completed_by: Any = None, note: str = "")
         refund.completed_by = completed_by if getattr(completed_by, "pk", None) else None
         refund.note = str(note or "")[:200]
         refund.save(update_fields=["status", "completed_at", "completed_by", "note", "updated_at"])
+        publish(
+            RefundCompleted(
+                order_id=order.pk,
+                refund_id=refund.pk,
+                amount=str(refund.amount),
+                completed_at=now.isoformat(),
+            ),
+            subject=order,
+        )
         claim = Claim.objects.select_for_update().filter(refund=refund).first()
         if claim is not None:
             settle_returned_claim(claim)

@@ -26,11 +26,20 @@ CHAIN = [
 def check_transition(
     table: Mapping[str, Iterable[str]], current: str, new: str, *, label: Any = ""
 ) -> None:
-    """Raise a clear error unless ``table`` lets ``current`` move to ``new``."""
+    """Raise a clear error unless ``table`` lets ``current`` move to ``new``.
+
+    The message names the statuses by their (translated) labels: the table's keys are
+    the model's ``Status`` members, which carry them.
+    """
     if new not in table.get(current, ()):
+        labels = {str(status): getattr(status, "label", status) for status in table}
         raise TransitionError(
             _("%(what)s cannot go from “%(old)s” to “%(new)s”.")
-            % {"what": label or _("This order"), "old": current, "new": new},
+            % {
+                "what": label or _("This order"),
+                "old": labels.get(str(current), current),
+                "new": labels.get(str(new), new),
+            },
             fields={"status": [_("This change is not allowed now.")]},
         )
 

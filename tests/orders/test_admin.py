@@ -234,7 +234,7 @@ def test_cancelling_a_shipped_order_is_refused_with_a_message(staff):
     assert order.status == Order.Status.SHIPPED
     [(level, text)] = messages_of(response)
     assert level == "error"
-    assert "shipped" in text
+    assert "“Shipped”" in text  # the status by its label, not its code
 
 
 def test_bulk_cancel_requires_the_reason_next_to_the_action(staff):

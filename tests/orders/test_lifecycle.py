@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalog.models import Variant
 from orders import services, tasks
@@ -94,8 +94,11 @@ def test_a_cancelled_order_cannot_be_shipped_or_paid():
     order, _variant = placed_order()
     services.cancel_order(order_id=order.pk, reason="변심")
     shipment = shipment_of(order)
-    with pytest.raises(TransitionError):
+    with pytest.raises(TransitionError) as refused, translation.override("en"):
         services.ship(shipment_id=shipment.pk, carrier="cj", tracking_number="123456789")
+    # Staff read the statuses by their labels, not their codes.
+    assert "“Cancelled”" in refused.value.message
+    assert "“Shipped”" in refused.value.message
     with pytest.raises(TransitionError):
         services.mark_deposit_confirmed(order_id=order.pk)
     order.refresh_from_db()
@@ -166,6 +169,11 @@ def test_cancelling_a_paid_order_requests_a_full_refund():
     assert refund.shipping_amount == Decimal(3000)
     assert Variant.objects.get(pk=variant.pk).stock == 5
     assert events("orders.RefundRequested")[0]["amount"] == str(order.total_amount)
+
+    services.complete_refund(refund_id=refund.pk, note="계좌 이체 완료")
+    completed = events("orders.RefundCompleted")
+    assert [event["refund_id"] for event in completed] == [refund.pk]
+    assert completed[0]["amount"] == str(order.total_amount)
 
 
 def test_expiry_releases_stock_exactly_once():

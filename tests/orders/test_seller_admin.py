@@ -214,8 +214,8 @@ def test_shipping_a_cancelled_order_is_refused_with_a_clear_message(seller, mine
     level, text = messages_of(response)[-1]
     assert level == "error"
     assert part.order.number in text
-    assert "cancelled" in text
-    assert "shipped" in text
+    assert "“Cancelled”" in text  # the statuses by their labels, not their codes
+    assert "“Shipped”" in text
 
 
 def test_shipping_without_a_valid_waybill_names_the_problem(seller, mine):

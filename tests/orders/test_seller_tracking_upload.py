@@ -102,7 +102,7 @@ def test_one_bad_row_applies_none_and_names_the_row(mine):
     assert result.shipped == 0
     [error] = result.errors
     assert error.row == 3  # the header is row 1
-    assert "cancelled" in error.message
+    assert "“Cancelled”" in error.message
     assert statuses(good) == ["paid"]  # the good row was rolled back too
     assert not AuditEvent.objects.filter(event_type="orders.OrderShipped").exists()
 
