@@ -21,7 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from orders import services
-from orders.admin.common import Column, csv_download, krw, plain, run_each, run_service
+from orders.admin.common import (
+    Column,
+    TransitionOnlyMixin,
+    csv_download,
+    krw,
+    plain,
+    run_each,
+    run_service,
+)
 from orders.forms_admin import NoteActionForm
 from orders.models import Claim, ClaimLine
 
@@ -44,7 +52,7 @@ def claim_items(claim: Claim) -> str:
     return "; ".join(f"{item.order_line} x {item.quantity}" for item in claim.lines.all())
 
 
-class ClaimAdminMixin:
+class ClaimAdminMixin(TransitionOnlyMixin):
     """A return or exchange request: what goes back and why; handled by buttons."""
 
     action_form = NoteActionForm
@@ -87,17 +95,7 @@ class ClaimAdminMixin:
             Prefetch("lines", queryset=ClaimLine.objects.select_related("order_line"))
         )
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False  # the buyer requests returns and exchanges
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_transition_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("orders.change_claim")
+    transition_permission = "orders.change_claim"
 
     # --- Columns ------------------------------------------------------------------------------
 

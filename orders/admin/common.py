@@ -134,6 +134,28 @@ def address_of(order: Any) -> str:
     )
 
 
+class TransitionOnlyMixin:
+    """An admin whose rows are never added, edited or deleted by hand: what happened to an
+    order is a snapshot, and every change is a button that calls a service.
+
+    ``transition_permission`` is the permission those buttons need.
+    """
+
+    transition_permission = ""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_transition_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(self.transition_permission)
+
+
 class ReadOnlyInlineMixin:
     """An inline that shows rows of an order as they are; nothing is added or edited there."""
 

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from orders import services
 from orders.admin.common import (
     Column,
+    TransitionOnlyMixin,
     address_of,
     csv_download,
     krw,
@@ -97,7 +98,7 @@ ORDER_COLUMNS: list[Column] = [
 
 
 @admin.register(Order)
-class OrderAdmin(AuditedModelAdmin):
+class OrderAdmin(TransitionOnlyMixin, AuditedModelAdmin):
     """Every order; read-only, with buttons for the transitions staff may make."""
 
     action_form = ReasonActionForm
@@ -183,18 +184,7 @@ class OrderAdmin(AuditedModelAdmin):
             )
         return results, duplicates
 
-    # Never edited field by field; the buttons call the services.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_transition_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("orders.change_order")
+    transition_permission = "orders.change_order"
 
     # --- Columns ------------------------------------------------------------------------------
 

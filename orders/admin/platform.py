@@ -22,6 +22,7 @@ from orders import services
 from orders.admin.claims import ClaimAdminMixin
 from orders.admin.common import (
     ReadOnlyInlineMixin,
+    TransitionOnlyMixin,
     krw,
     payment_method_label,
     run_each,
@@ -116,7 +117,7 @@ class RefundLineInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Refund)
-class RefundAdmin(OrderHistoryMixin, AuditedModelAdmin):
+class RefundAdmin(OrderHistoryMixin, TransitionOnlyMixin, AuditedModelAdmin):
     """Money owed back; staff mark a bank-transfer refund paid out once they sent it."""
 
     action_form = NoteActionForm
@@ -152,17 +153,7 @@ class RefundAdmin(OrderHistoryMixin, AuditedModelAdmin):
     inlines = [RefundLineInline]
     actions = ["mark_paid_out"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_transition_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("orders.change_refund")
+    transition_permission = "orders.change_refund"
 
     @admin.display(description=_("refund"), ordering="pk")
     def refund_number(self, obj: Refund) -> str:

@@ -26,6 +26,7 @@ from catalog.importexport import formats
 from orders import services
 from orders.admin.common import (
     Column,
+    TransitionOnlyMixin,
     address_of,
     csv_download,
     krw,
@@ -76,7 +77,7 @@ def with_lines(queryset: QuerySet) -> QuerySet:
     )
 
 
-class ShipmentAdminMixin:
+class ShipmentAdminMixin(TransitionOnlyMixin):
     """A vendor part: what to send where, its status and parcel; fulfilment by buttons."""
 
     list_display = [
@@ -137,17 +138,7 @@ class ShipmentAdminMixin:
 
     # --- Permissions: read-only rows, transitions by buttons ----------------------------------
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # an order part is never edited field by field
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_transition_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("orders.change_vendorshipment")
+    transition_permission = "orders.change_vendorshipment"
 
     # --- Columns ------------------------------------------------------------------------------
 
