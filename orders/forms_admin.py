@@ -12,7 +12,7 @@ from django import forms
 from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 
-from catalog.importexport import formats
+from catalog.importexport.forms import clean_table_upload
 from orders.models import Carrier
 
 
@@ -60,12 +60,4 @@ class TrackingUploadForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        try:
-            formats.format_of(upload.name)
-        except formats.FileRefusedError as refused:
-            raise forms.ValidationError(refused.message) from None
-        if upload.size > formats.max_bytes():
-            # Checked from the upload's size, before a byte of it is read into memory.
-            raise forms.ValidationError(formats.too_big_message(upload.name))
-        return upload
+        return clean_table_upload(self.cleaned_data["file"])

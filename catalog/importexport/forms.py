@@ -10,6 +10,21 @@ from django.utils.translation import gettext_lazy as _
 from catalog.importexport import formats
 
 
+def clean_table_upload(upload: Any) -> Any:
+    """Refuse a file of the wrong kind or too large, from its name and size alone.
+
+    Shared by every CSV/Excel upload page (products here, tracking numbers in orders).
+    """
+    try:
+        formats.format_of(upload.name)
+    except formats.FileRefusedError as refused:
+        raise forms.ValidationError(refused.message) from None
+    if upload.size > formats.max_bytes():
+        # Checked from the upload's size, before a byte of it is read into memory.
+        raise forms.ValidationError(formats.too_big_message(upload.name))
+    return upload
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Product file"),
@@ -18,12 +33,4 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        try:
-            formats.format_of(upload.name)
-        except formats.FileRefusedError as refused:
-            raise forms.ValidationError(refused.message) from None
-        if upload.size > formats.max_bytes():
-            # Checked from the upload's size, before a byte of it is read into memory.
-            raise forms.ValidationError(formats.too_big_message(upload.name))
-        return upload
+        return clean_table_upload(self.cleaned_data["file"])
