@@ -26,6 +26,11 @@ def _english():
         yield
 
 
+def english_client() -> Client:
+    """A browser asking for English pages, so the messages below read in English."""
+    return Client(headers={"accept-language": "en"})
+
+
 @pytest.fixture(autouse=True)
 def _shirts():
     return CategoryFactory(slug="shirts")
@@ -33,7 +38,7 @@ def _shirts():
 
 @pytest.fixture
 def admin_client(staff_user):
-    client = Client()
+    client = english_client()
     client.force_login(staff_user)
     return client
 
@@ -41,7 +46,7 @@ def admin_client(staff_user):
 @pytest.fixture
 def seller():
     vendor = VendorFactory(slug="acme")
-    client = Client()
+    client = english_client()
     client.force_login(MembershipFactory(vendor=vendor).user)
     return vendor, client
 
@@ -124,7 +129,7 @@ def test_a_confirm_token_belongs_to_the_user_who_previewed(admin_client, staff_u
     VendorFactory(slug="acme")
     response = admin_client.post(url("admin", "import"), {"file": upload(csv_bytes(new_rows(1)))})
     token = response.context["token"]
-    intruder = Client()
+    intruder = english_client()
     intruder.force_login(UserFactory(is_staff=True, is_superuser=True))
     intruder.post(url("admin", "import"), {"token": token})
     assert not Product.objects.exists()
@@ -199,7 +204,7 @@ def test_seller_import_goes_to_the_sellers_vendor_and_refuses_another(seller):
 
 def test_seller_staff_without_add_permission_cannot_import():
     vendor = VendorFactory(slug="acme")
-    client = Client()
+    client = english_client()
     client.force_login(MembershipFactory(vendor=vendor, role="staff").user)
     assert client.get(url("sellercenter", "import")).status_code == 403
     page = client.get(url("sellercenter", "changelist")).content.decode()
