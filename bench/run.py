@@ -7,8 +7,9 @@ its shape is the same). Figures:
 
 * pages: requests/s and p50/p95/p99 latency under ``wrk`` (8 connections, closed
   loop, so the generator shares the two cores with the server), CPU milliseconds per
-  request of the gunicorn workers and of their PostgreSQL backends (robust when the
-  machine is shared), SQL queries per request (counted in-process, deterministic), and
+  request of the gunicorn workers and of their PostgreSQL backends, with the rate the two
+  cores could serve at that cost (robust when the machine is shared with other work,
+  which req/s and latency are not), SQL queries per request (counted in-process, deterministic), and
   each page's rate as a share of a trivial view on the same server (the stack's ceiling).
   The catalog pages (home, category page 1 and 10, product, search, product API) run
   twice: without the catalog's read cache (``CATALOG_CACHE_READS = False``: the figures
@@ -388,6 +389,10 @@ def bench_pages(
             "errors": int(errors),
             "queries": count_queries(path, token if authenticated else None, cache_reads),
         }
+        # What the cores could serve if they did nothing else: robust on a shared machine,
+        # where req/s and latency depend on the neighbours (wrk's own cost left out).
+        busy = row["app_cpu_ms"] + row["db_cpu_ms"]
+        row["cpu_bound_rps"] = round((os.cpu_count() or 1) * 1000 / busy) if busy else None
         results.append(row)
         print(f"  {label:26} {row['rps']:>8} req/s  p95 {row['p95_ms']} ms", flush=True)
     os.unlink(script.name)
@@ -545,7 +550,7 @@ def report(results: dict) -> None:
 def _print_pages(rows: list[dict]) -> None:
     header = (
         f"{'page':26} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-        f"{'app ms':>7} {'db ms':>6} {'SQL':>4} {'ceiling':>8} {'errors':>6}"
+        f"{'app ms':>7} {'db ms':>6} {'cpu-bound/s':>11} {'SQL':>4} {'ceiling':>8} {'errors':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -553,8 +558,14 @@ def _print_pages(rows: list[dict]) -> None:
         print(
             f"{row['page']:26} {row['rps']:>8} {row['p50_ms']:>8} {row['p95_ms']:>8} "
             f"{row['p99_ms']:>8} {row['app_cpu_ms']:>7} {row['db_cpu_ms']:>6} "
-            f"{row['queries']:>4} {row['share_of_ceiling']:>8} {row['errors']:>6}"
+            f"{row['cpu_bound_rps'] or '-':>11} {row['queries']:>4} "
+            f"{row['share_of_ceiling']:>8} {row['errors']:>6}"
         )
+    print(
+        "app ms, db ms: CPU per request of the gunicorn workers and their PostgreSQL backends;"
+        f" cpu-bound/s: {os.cpu_count()} cores / (app + db), the rate an otherwise idle"
+        " machine could reach"
+    )
 
 
 def check_targets(rows: list[dict]) -> list[str]:
