@@ -66,13 +66,15 @@ def _public_products() -> QuerySet[Product]:
     return (
         Product.objects.on_sale()
         .filter(vendor__status=Vendor.Status.APPROVED)  # a suspended shop sells nothing
-        .annotate(in_stock=in_stock())
+        .annotate(in_stock=in_stock(), cover=cover_image())
     )
 
 
 def list_rows(products: QuerySet[Product]) -> QuerySet[Product]:
     """The rows of a (filtered) product list as dicts of ``LIST_FIELDS``."""
-    return products.annotate(cover=cover_image()).values(*LIST_FIELDS)
+    if "cover" not in products.query.annotations:  # not built on public_products()
+        products = products.annotate(cover=cover_image())
+    return products.values(*LIST_FIELDS)
 
 
 def public_product(*, product_id: int) -> Product:
