@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from catalog import selectors
 from catalog.filters import SORT_CHOICES, ProductFilter
-from catalog.selectors.product_page import ProductPage, options_script, product_page
+from catalog.selectors.product_page import ProductPage, breadcrumb, options_script, product_page
 
 SEARCH_MAX_LENGTH = 100
 
@@ -117,10 +117,9 @@ def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     canonical = product_url(page.id, page.slug)
     if slug != page.slug:
         return redirect(canonical, permanent=True)
-    index = selectors.category_index()
-    crumbs = next(
-        (index.ancestors(index.by_id[pk]) for pk in page.category_ids if pk in index.by_id), []
-    )
+    crumbs = page.breadcrumb
+    if crumbs is None:  # a copy cached before the page carried its breadcrumb
+        crumbs = breadcrumb(page.category_ids, selectors.category_index())
     cover = page.cover
     return render(
         request,

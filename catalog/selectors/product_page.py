@@ -6,7 +6,8 @@ the product, its price, stock, options or media change.
 
 Queries on a miss, whatever the number of variants: the product with its vendor, its
 category ids, its option values (groups joined), its variants with their value links,
-add-ons, text options and ready media: seven.
+add-ons, text options and ready media: seven; and the category tree for the breadcrumb
+(itself cached).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from catalog.models import AddOn, OptionValue, Product, TextOption, Variant
 from catalog.notices import notice_fields
 from catalog.sanitize import clean_description
 from catalog.selectors import caching
+from catalog.selectors.storefront import CategoryEntry, CategoryIndex, category_index
 from vendors.models import Vendor
 
 OPTIONS_SCRIPT_ID = "product-options"
@@ -67,6 +69,10 @@ class ProductPage:
     # ``options_json()`` as the page's <script type="application/json">, made once per
     # cache fill rather than on every view.
     options_script: str = ""
+    # The first active category's trail, root first. The copy is cached under the catalog
+    # generation, which a category edit changes, so it is never staler than the tree;
+    # None in a copy cached before the field (the view then reads the tree itself).
+    breadcrumb: list[CategoryEntry] | None = None
 
     @property
     def purchasable(self) -> bool:
@@ -155,7 +161,13 @@ def _build(product_id: int) -> ProductPage | None:
     _add_extras(page)
     _add_media(page)
     page.options_script = options_script(page)
+    page.breadcrumb = breadcrumb(page.category_ids, category_index())
     return page
+
+
+def breadcrumb(category_ids: list[int], index: CategoryIndex) -> list[CategoryEntry]:
+    """Return the trail of the first of ``category_ids`` that is active, root first."""
+    return next((index.ancestors(index.by_id[pk]) for pk in category_ids if pk in index.by_id), [])
 
 
 def options_script(page: ProductPage) -> str:

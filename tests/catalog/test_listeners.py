@@ -143,6 +143,48 @@ def test_category_change_in_the_admin_refreshes_the_tree(
     assert "새 카테고리" in page(client, reverse("catalog:category", args=["c"]))
 
 
+def test_a_category_renamed_in_the_admin_shows_in_the_cached_product_breadcrumb(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    root = CategoryFactory(name="옛 상위", slug="root")
+    leaf = CategoryFactory(name="신발", slug="shoes", parent=root)
+    product = ProductFactory()
+    product.categories.add(leaf)
+    url = reverse("catalog:product", args=[product.pk, product.slug])
+    body = page(client, url)
+    assert "옛 상위" in body
+    assert "신발" in body
+    Category.objects.filter(pk=root.pk).update(name="새 상위")
+    assert "옛 상위" in page(client, url)  # no event yet: the cached copy (negative control)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(
+            AdminObjectChanged(
+                model="catalog.Category",
+                object_id=str(root.pk),
+                object_repr="새 상위",
+                changes={"name": ["옛 상위", "새 상위"]},
+            )
+        )
+    body = page(client, url)
+    assert "새 상위" in body
+    assert "옛 상위" not in body
+
+
+def test_a_product_page_cached_without_its_breadcrumb_reads_the_tree(client) -> None:
+    from django.core.cache import cache
+
+    from catalog.selectors import caching
+    from catalog.selectors.product_page import product_page
+
+    product = ProductFactory()
+    product.categories.add(CategoryFactory(name="운동화", slug="shoes"))
+    older = product_page(product_id=product.pk)
+    older.breadcrumb = None  # as unpickled from a copy older than the field
+    cache.set(caching.product_key(product.pk), older)
+    body = page(client, reverse("catalog:product", args=[product.pk, product.slug]))
+    assert reverse("catalog:category", args=["shoes"]) in body
+
+
 def test_admin_events_of_other_apps_leave_the_catalog_cache(
     client, django_capture_on_commit_callbacks
 ) -> None:
