@@ -149,7 +149,10 @@ class Command(BaseCommand):
             counts = Generator(params, signature).run()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # fresh statistics, so the planner sees the rows
-                for model in (Product, Variant, OptionValue, ProductMedia, Category):
+                # The vendor table too: with a handful of rows it never reaches
+                # autovacuum's threshold, and unanalysed it makes the planner scan every
+                # product for a category page (15 ms instead of 1 ms on 10,000 products).
+                for model in (Product, Variant, OptionValue, ProductMedia, Category, Vendor):
                     cursor.execute(f"ANALYZE {model._meta.db_table}")
                 cursor.execute(f"ANALYZE {Product.categories.through._meta.db_table}")
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
