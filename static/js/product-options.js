@@ -83,18 +83,28 @@
     }
     if (submit) submit.disabled = !canBuy;
   }
-  form.addEventListener("change", update);
-  form.addEventListener("input", update);
-
-  // Gallery thumbnails swap the main picture.
+  // Gallery thumbnails swap the main picture; picking a variant that has its own photo
+  // (the merchant tied it to the variant in the gallery) shows that photo.
   var main = document.getElementById("gallery-main");
+  var shownVariant = null;
+  function show(button) {
+    if (!main || !button) return;
+    var source = main.parentNode.querySelector("source");
+    if (source) source.srcset = button.getAttribute("data-srcset");
+    main.src = button.getAttribute("data-src");
+  }
   document.querySelectorAll(".gallery__thumb").forEach(function (button) {
-    button.addEventListener("click", function () {
-      if (!main) return;
-      var source = main.parentNode.querySelector("source");
-      if (source) source.srcset = button.getAttribute("data-srcset");
-      main.src = button.getAttribute("data-src");
-    });
+    button.addEventListener("click", function () { show(button); });
   });
+  function showVariantPhoto() {
+    var variant = selects.length ? currentVariant(chosen()) : null;
+    var id = variant ? String(variant.id) : null;
+    if (id === shownVariant) return;
+    shownVariant = id;
+    if (id) show(document.querySelector('.gallery__thumb[data-variant="' + id + '"]'));
+  }
+
+  form.addEventListener("change", function () { update(); showVariantPhoto(); });
+  form.addEventListener("input", update);
   update();
 })();
