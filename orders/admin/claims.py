@@ -16,7 +16,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -217,7 +217,7 @@ class ClaimAdminMixin(TransitionOnlyMixin):
                 actions.pop(name, None)
         return actions
 
-    def run_selected(self, request: HttpRequest, queryset: QuerySet, name: str, done: str) -> None:
+    def run_selected(self, request: HttpRequest, queryset: QuerySet, name: str, done: Any) -> None:
         note = request.POST.get("note", "")
         run_each(
             request,
@@ -228,15 +228,30 @@ class ClaimAdminMixin(TransitionOnlyMixin):
 
     @admin.action(description=_("Mark the selected returns received (refund follows)"))
     def mark_returned_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self.run_selected(request, queryset, "returned", gettext("%(count)d returns received."))
+        self.run_selected(
+            request,
+            queryset,
+            "returned",
+            ngettext_lazy("%(count)d return received.", "%(count)d returns received.", "count"),
+        )
 
     @admin.action(description=_("Mark the selected exchanges sent"))
     def mark_exchanged_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self.run_selected(request, queryset, "exchanged", gettext("%(count)d exchanges done."))
+        self.run_selected(
+            request,
+            queryset,
+            "exchanged",
+            ngettext_lazy("%(count)d exchange done.", "%(count)d exchanges done.", "count"),
+        )
 
     @admin.action(description=_("Reject the selected requests (note required)"))
     def reject_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self.run_selected(request, queryset, "reject", gettext("%(count)d requests rejected."))
+        self.run_selected(
+            request,
+            queryset,
+            "reject",
+            ngettext_lazy("%(count)d request rejected.", "%(count)d requests rejected.", "count"),
+        )
 
     @admin.action(description=_("Export selected rows as CSV"), permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:

@@ -49,9 +49,12 @@ def run_service(request: HttpRequest, label: str, call: Callable[[], Any]) -> bo
 
 
 def run_each(
-    request: HttpRequest, objects: Iterable[Any], call: Callable[[Any], Any], done: str
+    request: HttpRequest, objects: Iterable[Any], call: Callable[[Any], Any], done: Any
 ) -> int:
     """Call ``call(obj)`` for each object in its own transaction; report each refusal.
+
+    ``done`` is the success message, ``%(count)d`` filled in: an ``ngettext_lazy`` with
+    ``"count"`` as its number picks the singular or plural form then.
 
     Used by bulk actions: one refused order never blocks the others.
     """

@@ -19,7 +19,7 @@ from django.db.models.functions import Replace
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -386,7 +386,7 @@ class OrderAdmin(TransitionOnlyMixin, AuditedModelAdmin):
             request,
             queryset.order_by("pk"),
             lambda order: services.mark_deposit_confirmed(order_id=order.pk),
-            gettext("%(count)d deposits confirmed."),
+            ngettext_lazy("%(count)d deposit confirmed.", "%(count)d deposits confirmed.", "count"),
         )
 
     @admin.action(description=_("Cancel the selected orders (reason required)"))
@@ -399,7 +399,7 @@ class OrderAdmin(TransitionOnlyMixin, AuditedModelAdmin):
             request,
             queryset.order_by("pk"),
             lambda order: services.cancel_order(order_id=order.pk, reason=reason),
-            gettext("%(count)d orders cancelled."),
+            ngettext_lazy("%(count)d order cancelled.", "%(count)d orders cancelled.", "count"),
         )
 
     # --- CSV export ---------------------------------------------------------------------------

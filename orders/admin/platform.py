@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from orders import services
@@ -206,5 +206,7 @@ class RefundAdmin(OrderHistoryMixin, TransitionOnlyMixin, AuditedModelAdmin):
             lambda refund: services.complete_refund(
                 refund_id=refund.pk, completed_by=request.user, note=note
             ),
-            gettext("%(count)d refunds marked paid out."),
+            ngettext_lazy(
+                "%(count)d refund marked paid out.", "%(count)d refunds marked paid out.", "count"
+            ),
         )

@@ -18,7 +18,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -325,7 +325,11 @@ class ShipmentAdminMixin(TransitionOnlyMixin):
             request,
             queryset.order_by("pk"),
             lambda obj: services.start_preparing(shipment_id=obj.pk, vendor_id=vendor_id),
-            gettext("%(count)d orders are being prepared."),
+            ngettext_lazy(
+                "%(count)d order is being prepared.",
+                "%(count)d orders are being prepared.",
+                "count",
+            ),
         )
 
     @admin.action(description=_("Mark the selected orders delivered"))
@@ -335,7 +339,9 @@ class ShipmentAdminMixin(TransitionOnlyMixin):
             request,
             queryset.order_by("pk"),
             lambda obj: services.mark_delivered(shipment_id=obj.pk, vendor_id=vendor_id),
-            gettext("%(count)d orders marked delivered."),
+            ngettext_lazy(
+                "%(count)d order marked delivered.", "%(count)d orders marked delivered.", "count"
+            ),
         )
 
     # --- CSV export ---------------------------------------------------------------------------

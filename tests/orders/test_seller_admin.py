@@ -243,7 +243,7 @@ def test_bulk_delivered_reports_each_part_that_cannot_be_delivered(seller, mine)
 
     assert (status_of(shipped), status_of(unshipped)) == ("delivered", "paid")
     notes = messages_of(response)
-    assert ("success", "1 orders marked delivered.") in notes
+    assert ("success", "1 order marked delivered.") in notes
     assert any(level == "error" and unshipped.order.number in text for level, text in notes)
 
 
