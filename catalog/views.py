@@ -72,10 +72,10 @@ def _render_listing(request: HttpRequest, template: str, context: dict[str, Any]
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     """List a category's products (and its subcategories') with filters, sort and keyset pages."""
-    index = selectors.category_index()
-    entry = index.get(slug)
-    if entry is None:
+    listing = selectors.category_listing(slug)
+    if listing is None:
         raise Http404
+    index, entry = listing.index, listing.entry
     base_url = reverse("catalog:category", args=[entry.slug])
     context = _listing_context(
         request, selectors.in_category(selectors.visible_products(), entry, index), base_url
@@ -84,7 +84,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         category=entry,
         breadcrumb=index.ancestors(entry),
         subcategories=index.children(entry),
-        facets=selectors.category_facets(entry, index),
+        facets=listing.facets,
         canonical_url=absolute(base_url),
     )
     return _render_listing(request, "catalog/category.html", context)

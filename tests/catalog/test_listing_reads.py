@@ -1,0 +1,107 @@
+"""The listing pages' cheap paths give what the slow ones gave: card URLs and prices,
+facet checkbox values, and cached reads kept in the process that still follow every event.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from catalog.models import Category
+from catalog.selectors import caching, category_index, category_listing, storefront
+from shop.money import format_krw
+from tests.catalog.factories import CategoryFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "slug", ["plain-slug", "한글-슬러그", "with space", "odd%25:@~!$&'()*+,;=", "x" * 120]
+)
+def test_card_urls_are_what_reverse_makes(slug: str) -> None:
+    make = storefront.product_url_maker()
+    assert make(7, slug) == reverse("catalog:product", args=[7, slug])
+
+
+def test_card_urls_refuse_what_reverse_refuses() -> None:
+    make = storefront.product_url_maker()
+    for slug in ("", "a/b"):
+        with pytest.raises(NoReverseMatch):
+            make(7, slug)
+
+
+def test_card_urls_follow_the_script_prefix() -> None:
+    from django.urls import get_script_prefix, set_script_prefix
+
+    before = get_script_prefix()
+    set_script_prefix("/shop/")
+    try:
+        assert storefront.product_url_maker()(7, "s") == "/shop/p/7/s/"
+    finally:
+        set_script_prefix(before)
+
+
+def test_listing_cards_carry_their_url_and_price_text(client) -> None:
+    category = CategoryFactory(slug="c")
+    product = ProductFactory(price=Decimal(1234567), slug="이어폰-1")
+    product.categories.add(category)
+    page = storefront.keyset_page(
+        storefront.in_category(storefront.visible_products(), category_index().get("c"))
+    )
+    (card,) = page.cards
+    assert card.url == reverse("catalog:product", args=[product.pk, product.slug])
+    assert card.price_text == format_krw(product.price) == "1,234,567원"
+    body = client.get(reverse("catalog:category", args=["c"])).content.decode()
+    assert f'href="{card.url}"' in body
+    assert "1,234,567원" in body
+
+
+def test_facet_checkboxes_send_group_and_value() -> None:
+    facets = storefront.Facets(
+        vendors=[], options=[("색상", ["블랙", "화이트"]), ("사이즈", ["M"])]
+    )
+    assert facets.option_choices == [
+        ("색상", [("블랙", "색상:블랙"), ("화이트", "색상:화이트")]),
+        ("사이즈", [("M", "사이즈:M")]),
+    ]
+
+
+def test_a_kept_category_tree_still_follows_a_catalog_change() -> None:
+    CategoryFactory(slug="c", name="옛 이름")
+    assert category_index().get("c").name == "옛 이름"
+    Category.objects.filter(slug="c").update(name="새 이름")
+    assert category_index().get("c").name == "옛 이름"  # cached (no event): the control
+    caching.forget_catalog()
+    assert category_index().get("c").name == "새 이름"
+
+
+def test_kept_facets_still_follow_a_product_change() -> None:
+    from tests.vendors.factories import VendorFactory
+
+    category = CategoryFactory(slug="c")
+    ProductFactory(vendor=VendorFactory(name="가 판매자")).categories.add(category)
+    listing = category_listing("c")
+    assert [name for _slug, name in listing.facets.vendors] == ["가 판매자"]
+    ProductFactory(vendor=VendorFactory(name="나 판매자")).categories.add(category)
+    assert len(category_listing("c").facets.vendors) == 1  # cached until an event
+    caching.forget_listings()
+    assert [name for _slug, name in category_listing("c").facets.vendors] == [
+        "가 판매자",
+        "나 판매자",
+    ]
+
+
+def test_a_snapshot_reads_the_generations_once() -> None:
+    with caching.snapshot():
+        first = caching.listing_key("x")
+        caching.forget_listings()  # another process's change, in the middle of a page
+        assert caching.listing_key("x") == first  # one page, one view of the catalog
+    assert caching.listing_key("x") != first
+
+
+def test_an_unknown_category_has_no_listing() -> None:
+    CategoryFactory(slug="c", is_active=False)
+    assert category_listing("c") is None
+    assert category_listing("nope") is None
