@@ -105,3 +105,42 @@ def test_an_unknown_category_has_no_listing() -> None:
     CategoryFactory(slug="c", is_active=False)
     assert category_listing("c") is None
     assert category_listing("nope") is None
+
+
+def _card(**changes) -> storefront.ProductCard:
+    values = {
+        "id": 1,
+        "name": "이어폰",
+        "slug": "e",
+        "brand": "",
+        "price": Decimal(1000),
+        "vendor_name": "가 판매자",
+        "url": "/p/1/e/",
+        "price_text": "1,000원",
+    }
+    return storefront.ProductCard(**{**values, **changes})
+
+
+def test_a_kept_card_grid_is_the_template_and_follows_every_card_value() -> None:
+    from django.template.loader import render_to_string
+
+    from catalog.templatetags.catalog_tags import product_cards
+
+    card = _card()
+    assert product_cards([card]) == render_to_string("catalog/_cards.html", {"cards": [card]})
+    assert "1,000원" in product_cards([card])
+    assert "2,000원" in product_cards([_card(price_text="2,000원")])  # not the kept grid
+    assert "<script>" not in product_cards([_card(name="<script>")])  # still escaped
+
+
+def test_a_kept_empty_grid_is_in_the_reader_s_language() -> None:
+    from django.utils import translation
+
+    from catalog.templatetags.catalog_tags import product_cards
+
+    with translation.override("en"):
+        english = product_cards([])
+    with translation.override("ko"):
+        korean = product_cards([])
+    assert "No products found." in english
+    assert english != korean
