@@ -138,6 +138,11 @@ class ProductFilter(django_filters.FilterSet):
         return form_class
 
     @property
+    def narrows(self) -> bool:
+        """Whether the data names any filter but the sort (present, even if empty)."""
+        return any(name in self.data for name in self.base_filters if name != "sort")
+
+    @property
     def sort_key(self) -> str:
         """Return the sort in effect (the default when the given one is invalid)."""
         if self.is_bound and self.is_valid():

@@ -43,10 +43,17 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _listing_context(request: HttpRequest, rows: Any, base_url: str) -> dict[str, Any]:
+def _listing_context(
+    request: HttpRequest, rows: Any, base_url: str, *, rows_key: Any = None
+) -> dict[str, Any]:
+    """``rows_key``: names ``rows`` exactly (see ``keyset_page``'s ``sql_key``), or None."""
     filters = ProductFilter(request.GET, queryset=rows)
     page = selectors.keyset_page(
-        filters.qs, sort=filters.sort_key, cursor=request.GET.get("cursor", "")
+        filters.qs,
+        sort=filters.sort_key,
+        cursor=request.GET.get("cursor", ""),
+        # Unfiltered, the page's query is the rows' own: its SQL can be reused.
+        sql_key=None if rows_key is None or filters.narrows else rows_key,
     )
     kept = request.GET.copy()
     kept.pop("cursor", None)
@@ -78,7 +85,10 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     index, entry = listing.index, listing.entry
     base_url = reverse("catalog:category", args=[entry.slug])
     context = _listing_context(
-        request, selectors.in_category(selectors.visible_products(), entry, index), base_url
+        request,
+        selectors.in_category(selectors.visible_products(), entry, index),
+        base_url,
+        rows_key=("category", tuple(index.subtree_ids(entry))),
     )
     context.update(
         category=entry,

@@ -144,3 +144,43 @@ def test_a_kept_empty_grid_is_in_the_reader_s_language() -> None:
         korean = product_cards([])
     assert "No products found." in english
     assert english != korean
+
+
+def test_a_reused_listing_query_still_reads_the_rows_afresh(
+    client, django_assert_num_queries
+) -> None:
+    from catalog.models import Product
+
+    category = CategoryFactory(slug="c")
+    product = ProductFactory(price=Decimal(1000), name="이어폰")
+    product.categories.add(category)
+    url = reverse("catalog:category", args=["c"])
+    assert "1,000원" in client.get(url).content.decode()
+    Product.objects.filter(pk=product.pk).update(price=Decimal(2500), name="헤드폰")  # no event
+    with django_assert_num_queries(1):  # the tree and facets cached, the page's rows not
+        body = client.get(url).content.decode()
+    assert "2,500원" in body
+    assert "헤드폰" in body
+    Product.objects.filter(pk=product.pk).update(status=Product.Status.HIDDEN)
+    assert "헤드폰" not in client.get(url).content.decode()
+
+
+def test_a_subcategory_added_to_the_tree_is_listed_under_its_parent(client) -> None:
+    parent = CategoryFactory(slug="p")
+    ProductFactory(name="위 상품").categories.add(parent)
+    url = reverse("catalog:category", args=["p"])
+    assert "위 상품" in client.get(url).content.decode()
+    child = CategoryFactory(slug="k", parent=parent)
+    ProductFactory(name="아래 상품").categories.add(child)
+    caching.forget_catalog()  # what the admin's category edit publishes
+    assert "아래 상품" in client.get(url).content.decode()
+
+
+def test_only_a_filter_other_than_the_sort_narrows() -> None:
+    from django.http import QueryDict
+
+    from catalog.filters import ProductFilter
+
+    assert not ProductFilter(QueryDict("sort=price_asc&cursor=x&utm=1")).narrows
+    assert ProductFilter(QueryDict("min_price=")).narrows
+    assert ProductFilter(QueryDict("vendor=a")).narrows
