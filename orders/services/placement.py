@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -291,9 +291,20 @@ def create_lines(
 
 
 def empty_cart(cart: Any, *, expected: int) -> None:
-    """Delete the cart's lines; fewer than reviewed means a second tab placed it already."""
-    CartLineAddOn.objects.filter(line__cart=cart).delete()
-    deleted, _by_model = CartLine.objects.filter(cart=cart).delete()
+    """Delete the cart's lines; fewer than reviewed means a second tab placed it already.
+
+    Two plain DELETEs, add-ons first: ``QuerySet.delete()`` on the lines would first
+    select them to cascade to their add-ons (four statements instead of two, on the
+    path of every order). Nothing listens to a cart line's deletion.
+    """
+    CartLineAddOn.objects.filter(line__cart=cart).delete()  # no relation below: one DELETE
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(CartLine._meta.db_table)} "  # noqa: S608
+            "WHERE cart_id = %s",
+            [cart.pk],
+        )
+        deleted = cursor.rowcount
     if deleted != expected:
         raise OrderError(
             OrderErrorCode.CART_CHANGED,
