@@ -59,7 +59,8 @@ worker: $(VENV)/.runtime-installed  ## Start a Celery worker on both queues (nee
 beat: $(VENV)/.runtime-installed  ## Start Celery beat, the periodic jobs (run exactly one)
 	$(BIN)/celery -A shop beat -l info
 
-bench: $(VENV)/.dev-installed  ## Measure pages and event delivery on PostgreSQL, Redis, gunicorn, Celery
+bench: $(VENV)/.dev-installed  ## Measure pages, events, media and checkout on PostgreSQL, Redis, gunicorn, Celery
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run.py
 	$(PY) bench/media.py
+	$(PY) bench/checkout.py
