@@ -363,6 +363,49 @@ SHOP_BUSINESS_INFO = {
 # --- Payments -----------------------------------------------------------------------------
 # Sandbox mode mounts the provider emulators and points the clients at them.
 SHOP_SANDBOX = env.bool("SHOP_SANDBOX", default=True)
+# The providers checkout offers, in order (dotted paths; a plugin adds its own).
+PAYMENTS_PROVIDERS = env.list(
+    "SHOP_PAYMENTS_PROVIDERS",
+    default=[
+        "payments.providers.kakaopay.KakaoPay",
+        "payments.providers.naverpay.NaverPay",
+        "payments.providers.paypal.PayPal",
+    ],
+)
+# Connect fails fast (the provider never saw the call); an answer may take longer.
+PAYMENTS_CONNECT_TIMEOUT_SECONDS = env.float("SHOP_PAYMENTS_CONNECT_TIMEOUT_SECONDS", default=3.0)
+PAYMENTS_HTTP_TIMEOUT_SECONDS = env.float("SHOP_PAYMENTS_HTTP_TIMEOUT_SECONDS", default=15.0)
+# Intents still unsettled after this many seconds are asked about by reconciliation.
+PAYMENTS_RECONCILE_AFTER_SECONDS = env.int("SHOP_PAYMENTS_RECONCILE_AFTER_SECONDS", default=120)
+# Brand-pay tokens are encrypted with this key (Fernet, urlsafe base64 of 32 bytes), never
+# with SECRET_KEY. The default is for the sandbox only; production refuses to start on it.
+PAYMENTS_TOKEN_KEY = env(
+    "SHOP_PAYMENTS_TOKEN_KEY", default="c2FuZGJveC1icmFuZHBheS1rZXktbm90LWZvci1wcm9k"
+)
+# One-click brand pay asks for the password again above this amount (KRW).
+PAYMENTS_BRANDPAY_REAUTH_ABOVE = env.int("SHOP_PAYMENTS_BRANDPAY_REAUTH_ABOVE", default=300000)
+# An empty base URL means the built-in emulator in sandbox mode, the provider's live host
+# otherwise.
+KAKAOPAY_BASE_URL = env("SHOP_KAKAOPAY_BASE_URL", default="")
+KAKAOPAY_SECRET_KEY = env("SHOP_KAKAOPAY_SECRET_KEY", default="DEVSANDBOXSECRETKEY")
+KAKAOPAY_CID = env("SHOP_KAKAOPAY_CID", default="TC0ONETIME")
+KAKAOPAY_SUBSCRIPTION_CID = env("SHOP_KAKAOPAY_SUBSCRIPTION_CID", default="TCSUBSCRIP")
+NAVERPAY_BASE_URL = env("SHOP_NAVERPAY_BASE_URL", default="")
+NAVERPAY_PARTNER_ID = env("SHOP_NAVERPAY_PARTNER_ID", default="np_sandbox")
+NAVERPAY_CLIENT_ID = env("SHOP_NAVERPAY_CLIENT_ID", default="sandbox-client-id")
+NAVERPAY_CLIENT_SECRET = env("SHOP_NAVERPAY_CLIENT_SECRET", default="sandbox-client-secret")
+NAVERPAY_CHAIN_ID = env("SHOP_NAVERPAY_CHAIN_ID", default="sandbox-chain-id")
+NAVERPAY_RECURRENT_CHAIN_ID = env("SHOP_NAVERPAY_RECURRENT_CHAIN_ID", default="sandbox-recurrent")
+PAYPAL_BASE_URL = env("SHOP_PAYPAL_BASE_URL", default="")
+PAYPAL_CLIENT_ID = env("SHOP_PAYPAL_CLIENT_ID", default="sandbox-paypal-client")
+PAYPAL_CLIENT_SECRET = env("SHOP_PAYPAL_CLIENT_SECRET", default="sandbox-paypal-secret")
+PAYPAL_WEBHOOK_ID = env("SHOP_PAYPAL_WEBHOOK_ID", default="SANDBOX-WEBHOOK-ID")
+# PayPal does not take KRW: orders are charged in this currency at a rate fixed on the
+# intent, read from PAYPAL_FX_RATE_URL (JSON {"rate": "1380.5"}) or else PAYPAL_FX_RATE
+# (KRW per unit of the currency).
+PAYPAL_CURRENCY = env("SHOP_PAYPAL_CURRENCY", default="USD")
+PAYPAL_FX_RATE = env("SHOP_PAYPAL_FX_RATE", default="1400")
+PAYPAL_FX_RATE_URL = env("SHOP_PAYPAL_FX_RATE_URL", default="")
 
 # --- Operations -------------------------------------------------------------------------
 METRICS_TOKEN = env("SHOP_METRICS_TOKEN", default="")
