@@ -10,8 +10,8 @@ event per variant, so placement would grow by four queries per line):
 2. one conditional ``UPDATE`` (``WHERE stock >= quantity``) takes every quantity; its
    row count must match, and the CHECK ``stock >= 0`` is the last guard.
 
-The placement calls it last, just before commit, so the locks are held for three
-statements (the third flips a product that just sold out). The order's ``OrderPlaced`` audit event records what was taken.
+The placement calls it last, just before commit, so the locks are held for two
+statements (three when a variant reaches zero: that one may sell out its product). The order's ``OrderPlaced`` audit event records what was taken.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ def take_variants(*, quantities: Mapping[int, int], names: Mapping[int, str]) ->
     A product whose last item this took becomes sold out in the same transaction (one
     conditional UPDATE that matches nothing while any variant has stock left).
     """
-    take(Variant, quantities, names, field_prefix="variants")
-    mark_sold_out(variant_ids=list(quantities))
+    emptied = take(Variant, quantities, names, field_prefix="variants")
+    if emptied:  # only a variant taken to zero can leave its product with nothing to sell
+        mark_sold_out(variant_ids=emptied)
 
 
 def take_addons(*, quantities: Mapping[int, int], names: Mapping[int, str]) -> None:
@@ -47,9 +48,10 @@ def take(
     names: Mapping[int, str],
     *,
     field_prefix: str,
-) -> None:
+) -> list[int]:
+    """Take the quantities under row locks; return the ids this took down to zero."""
     if not quantities:
-        return
+        return []
     ids = sorted(quantities)
     locked = dict(
         model.objects.select_for_update()
@@ -66,6 +68,7 @@ def take(
     updated = model.objects.filter(pk__in=ids, stock__gte=wanted).update(stock=F("stock") - wanted)
     if updated != len(ids):  # cannot happen under the lock; refuse rather than oversell
         raise sold_out(ids, locked, names, field_prefix)
+    return [pk for pk in ids if locked[pk] == quantities[pk]]
 
 
 def sold_out(
