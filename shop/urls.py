@@ -27,11 +27,16 @@ urlpatterns = [
     path("livez", views.livez, name="livez"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
+    path("payments/", include("payments.urls")),
     path("", include("orders.urls")),
     path("", include("catalog.urls")),
     # The storefront home belongs to the catalog; this keeps its un-namespaced name "home".
     path("", include("catalog.home_urls")),
 ]
+
+# The payment providers' emulators, only in sandbox mode (never in production settings).
+if settings.SHOP_SANDBOX:
+    urlpatterns.insert(0, path("sandbox/", include("payments.emulators.urls")))
 
 # On a developer machine (DEBUG) Django serves uploaded media from MEDIA_ROOT itself;
 # in production nginx or the object storage's CDN serves it and this adds nothing.
