@@ -18,6 +18,7 @@ from accounts.forms import PhoneField, PostcodeField
 from accounts.models import Address
 from catalog.models import Variant
 from catalog.services import option_key
+from orders import payment_methods
 from orders.models import Claim, PaymentMethod
 
 RECIPIENT_FIELDS = ("recipient_name", "recipient_phone", "postcode", "road_address")
@@ -112,7 +113,7 @@ class CheckoutForm(forms.Form):
     )
     payment_method = forms.ChoiceField(
         label=_("Payment method"),
-        choices=PaymentMethod.choices,
+        choices=(),  # the registered methods, set per shopper in __init__
         initial=PaymentMethod.BANK_TRANSFER,
         widget=forms.RadioSelect,
     )
@@ -123,8 +124,11 @@ class CheckoutForm(forms.Form):
         help_text=_("The name the bank transfer will come from; the orderer's if empty."),
     )
 
-    def __init__(self, *args: Any, addresses: Iterable[Address] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, addresses: Iterable[Address] = (), user: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["payment_method"].choices = payment_methods.choices_for(user=user)
         # Only the shopper's own addresses are choices: any other id is a field error.
         self.addresses = {str(address.pk): address for address in addresses}
         self.fields["address_id"].choices = [

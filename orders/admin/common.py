@@ -20,7 +20,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.importexport import formats
-from orders.models import OrderLine, PaymentMethod, VendorShipment
+from orders import payment_methods
+from orders.models import OrderLine, VendorShipment
 from shop.events import publish
 from shop.exceptions import ShopError
 from shop.money import format_krw
@@ -77,7 +78,7 @@ def obj_label(obj: Any) -> str:
 
 
 def payment_method_label(value: str) -> str:
-    return str(dict(PaymentMethod.choices).get(value, value))
+    return payment_methods.label_of(value)
 
 
 # --- Display helpers --------------------------------------------------------------------------

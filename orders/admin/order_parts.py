@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from orders import payment_methods
 from orders.admin.common import (
     ClaimColumnsMixin,
     LineColumnsMixin,
@@ -20,7 +21,6 @@ from orders.models import (
     Claim,
     ClaimLine,
     OrderLine,
-    PaymentMethod,
     Refund,
     VendorShipment,
 )
@@ -54,7 +54,7 @@ class PaymentMethodFilter(admin.SimpleListFilter):
     parameter_name = "payment_method"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return list(PaymentMethod.choices)
+        return [(option.code, option.label) for option in payment_methods.options_for()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(payment_method=self.value()) if self.value() else queryset

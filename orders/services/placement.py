@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Address, phone_validator
-from orders import selectors
+from orders import payment_methods, selectors
 from orders.events import OrderPlaced
 from orders.exceptions import OrderError, OrderErrorCode
 from orders.models import CartLine, CartLineAddOn, Order, OrderLine, PaymentMethod, VendorShipment
@@ -50,6 +50,7 @@ LIMITS = {
 class PlacedOrder:
     order: Order
     lookup_token: str  # the guest's link secret; shown once and e-mailed
+    payment_choice: str = ""  # the method as chosen (``brandpay:12``): where to pay next
 
 
 def clean_details(details: dict[str, Any], *, user: Any) -> dict[str, str]:
@@ -102,10 +103,13 @@ def clean_details(details: dict[str, Any], *, user: Any) -> dict[str, str]:
         len(cleaned["postcode"]) == 5 and cleaned["postcode"].isdigit()
     ):
         errors.setdefault("postcode", []).append(_("Enter the 5-digit postcode (우편번호)."))
-    method = str(details.get("payment_method") or PaymentMethod.BANK_TRANSFER)
-    if method not in PaymentMethod.values:
+    choice = str(details.get("payment_method") or PaymentMethod.BANK_TRANSFER)
+    offered = {value for value, _label in payment_methods.choices_for(country="KR", user=user)}
+    if choice not in offered:
         errors["payment_method"] = [_("Choose a payment method.")]
+    method = payment_methods.code_of(choice)
     cleaned["payment_method"] = method
+    cleaned["payment_choice"] = choice
     if method == PaymentMethod.BANK_TRANSFER and not cleaned["depositor_name"]:
         cleaned["depositor_name"] = cleaned["orderer_name"]
     if errors:
@@ -189,17 +193,19 @@ def place_order(
             quantities=addon_quantities,
             names={item.addon.pk: item.addon.name for line in view.lines for item in line.addons},
         )
-    return PlacedOrder(order=order, lookup_token=order.lookup_token())
+    return PlacedOrder(
+        order=order, lookup_token=order.lookup_token(), payment_choice=cleaned["payment_choice"]
+    )
 
 
 def create_order(view: selectors.CartView, cleaned: dict[str, str], member: Any) -> Order:
     now = timezone.now()
     bank_transfer = cleaned["payment_method"] == PaymentMethod.BANK_TRANSFER
+    option = payment_methods.get_option(cleaned["payment_method"])
+    online = option.online if option else not bank_transfer
     deadline = now + timedelta(hours=settings.ORDERS_BANK_TRANSFER_DEPOSIT_HOURS)
     expires = (
-        deadline
-        if bank_transfer
-        else now + timedelta(minutes=settings.ORDERS_PAYMENT_EXPIRY_MINUTES)
+        now + timedelta(minutes=settings.ORDERS_PAYMENT_EXPIRY_MINUTES) if online else deadline
     )
     return Order.objects.create(
         user=member,

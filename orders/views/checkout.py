@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.selectors import list_addresses
-from orders import selectors, services
+from orders import payment_methods, selectors, services
 from orders.exceptions import OrderError, OrderErrorCode
 from orders.forms import CheckoutForm
 from orders.models import Cart, Order, PaymentMethod
@@ -74,7 +74,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     addresses = member_addresses(request)
     placing = request.method == "POST" and request.POST.get("action") == "place"
     if placing:
-        form = CheckoutForm(request.POST, addresses=addresses)
+        form = CheckoutForm(request.POST, addresses=addresses, user=request.user)
         if form.is_valid():
             try:
                 placed = services.place_order(
@@ -94,10 +94,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 return after_placement(request, placed)
         postcode = form.quote_postcode(form.data)
     elif request.method == "POST":  # recalculate: keep what was typed, show no errors yet
-        form = CheckoutForm(initial=request.POST.dict(), addresses=addresses)
+        form = CheckoutForm(initial=request.POST.dict(), addresses=addresses, user=request.user)
         postcode = form.quote_postcode(request.POST)
     else:
-        form = CheckoutForm(initial=initial_for(request, addresses), addresses=addresses)
+        form = CheckoutForm(
+            initial=initial_for(request, addresses), addresses=addresses, user=request.user
+        )
         postcode = form.quote_postcode(form.initial)
     if cart is None:
         messages.info(request, _("Your cart is empty."))
@@ -146,6 +148,9 @@ def after_placement(request: HttpRequest, placed: services.PlacedOrder) -> HttpR
         grant_guest_order(request, order.number, placed.lookup_token)
         request.session[SHOW_LINK] = order.number
     remember_count(request, 0)
+    option = payment_methods.get_option(order.payment_method)
+    if option is not None and option.start_url is not None:
+        return redirect(option.start_url(order, placed.payment_choice))  # on to the provider
     return redirect("orders:complete", number=order.number)
 
 

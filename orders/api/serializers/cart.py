@@ -251,8 +251,15 @@ class CheckoutSerializer(StrictInputSerializer):
     delivery_memo = serializers.CharField(
         max_length=LIMITS["delivery_memo"], required=False, allow_blank=True
     )
-    payment_method = serializers.ChoiceField(
-        choices=PaymentMethod.choices, required=False, default=PaymentMethod.BANK_TRANSFER
+    payment_method = serializers.CharField(
+        max_length=64,
+        required=False,
+        default=PaymentMethod.BANK_TRANSFER,
+        help_text=(
+            "One of the shop's payment methods: bank_transfer, kakaopay, naverpay, paypal, "
+            "or brandpay:<saved method id>. After placing, an online method's payment_url "
+            "is where the buyer pays."
+        ),
     )
     depositor_name = serializers.CharField(
         max_length=LIMITS["depositor_name"],

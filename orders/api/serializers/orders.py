@@ -317,6 +317,13 @@ class PlacedOrderSerializer(PlainSerializer):
             "(POST /orders/lookup/). Null for members."
         ),
     )
+    payment_url = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "Where the buyer pays an online method (KakaoPay, NaverPay, PayPal, brand pay): "
+            "open it in the browser that holds the session. Null for bank transfer."
+        ),
+    )
 
 
 class CancelOrderSerializer(StrictInputSerializer):

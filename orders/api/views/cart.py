@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.api.views import validated
-from orders import selectors, services
+from orders import payment_methods, selectors, services
 from orders.api import queries
 from orders.api.permissions import ShopperOrGuest
 from orders.api.serializers import (
@@ -192,8 +192,17 @@ class CheckoutView(CartAccess, APIView):
             cart=request_cart(request), details=details, cart_token=cart_token, user=request.user
         )
         order = queries.order_for_page(order_id=placed.order.pk)
+        option = payment_methods.get_option(order.payment_method)
+        payment_url = (
+            request.build_absolute_uri(option.start_url(order, placed.payment_choice))
+            if option is not None and option.start_url is not None
+            else None
+        )
+        if order.is_guest:  # the browser session may then open the order's payment pages
+            session.grant_guest_order(request, order.number, placed.lookup_token)
         body = {
             "order": OrderDetailSerializer.represent(order),
             "lookup_token": placed.lookup_token if order.is_guest else None,
+            "payment_url": payment_url,
         }
         return Response(body, status=status.HTTP_201_CREATED)
