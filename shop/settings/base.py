@@ -192,6 +192,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.expire_unpaid_orders",
         "schedule": 60.0,
     },
+    # Payments whose outcome is unknown or stuck are asked about at their provider.
+    "reconcile-payments": {
+        "task": "payments.tasks.reconcile_payments",
+        "schedule": 60.0,
+    },
     # Parcels delivered ORDERS_AUTO_CONFIRM_DAYS ago are confirmed (자동 구매확정).
     "confirm-delivered-purchases": {
         "task": "orders.tasks.confirm_delivered_purchases",
