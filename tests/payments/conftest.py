@@ -51,3 +51,8 @@ def kakaopay_emulator(live_server, settings) -> KakaoPayEmulator:
     settings.KAKAOPAY_BASE_URL = f"{live_server.url}/sandbox/kakaopay"
     state.reset("kakaopay")
     return KakaoPayEmulator(settings.KAKAOPAY_BASE_URL)
+
+
+# --- PayPal -----------------------------------------------------------------------------------
+
+from tests.payments.paypal_fixtures import paypal_emulator, webhook_receiver  # noqa: E402, F401
