@@ -86,7 +86,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     base_url = reverse("catalog:category", args=[entry.slug])
     context = _listing_context(
         request,
-        selectors.in_category(selectors.visible_products(), entry, index),
+        selectors.category_products(entry, index),
         base_url,
         rows_key=("category", tuple(index.subtree_ids(entry))),
     )

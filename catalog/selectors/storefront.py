@@ -218,6 +218,23 @@ def in_category(
     return rows.filter(in_category_subtree((index or category_index()).subtree_ids(entry)))
 
 
+def category_products(
+    entry: CategoryEntry, index: CategoryIndex | None = None
+) -> QuerySet[Product]:
+    """Return ``visible_products()`` of ``entry`` and of its subcategories.
+
+    ``in_category(visible_products(), entry)``, built once per subtree and process and
+    cloned per call (resolving the EXISTS was 0.25 ms of a category page), like
+    ``visible_products`` itself.
+    """
+    return _category_products(tuple((index or category_index()).subtree_ids(entry))).all()
+
+
+@lru_cache(maxsize=256)
+def _category_products(category_ids: tuple[int, ...]) -> QuerySet[Product]:
+    return _visible_products().filter(in_category_subtree(list(category_ids)))
+
+
 @dataclass
 class ProductCard:
     """What a listing shows of one product, computed once per row in Python.
@@ -552,7 +569,7 @@ def category_listing(slug: str) -> CategoryListing | None:
 
 
 def _build_facets(entry: CategoryEntry, index: CategoryIndex | None) -> Facets:
-    products = in_category(visible_products(), entry, index).order_by()
+    products = category_products(entry, index).order_by()
     # Vendor by vendor, "has a visible product in the category": a semi-join that stops at
     # the first product (1 ms on the 10,000-product catalog; a DISTINCT over the category's
     # products scanned them all, 4.6 ms).
