@@ -154,6 +154,14 @@ def after_placement(request: HttpRequest, placed: services.PlacedOrder) -> HttpR
     return redirect("orders:complete", number=order.number)
 
 
+def pay_url(order: Order) -> str:
+    """Where an order still awaiting an online payment can be paid (again)."""
+    option = payment_methods.get_option(order.payment_method)
+    if order.status != Order.Status.PENDING_PAYMENT or option is None or option.start_url is None:
+        return ""
+    return option.start_url(order, order.payment_method)
+
+
 def shoppers_order(request: HttpRequest, number: str) -> Order:
     """Return the member's order, or a guest order this session holds the token of."""
     if request.user.is_authenticated:
@@ -185,6 +193,7 @@ def order_complete(request: HttpRequest, number: str) -> HttpResponse:
             "lookup_link": lookup_link,
             "bank_account": settings.ORDERS_BANK_ACCOUNT,
             "is_bank_transfer": order.payment_method == PaymentMethod.BANK_TRANSFER,
+            "pay_url": pay_url(order),
         },
     )
     if lookup_link:
