@@ -19,7 +19,8 @@ from django.conf import settings
 from payments.providers.base import Exchange, ProviderError, ProviderOutcomeUnknownError, Recorder
 
 REDACTED = "[redacted]"
-# Field and header names whose values never reach the ledger, logs or error reports.
+# Field and header names whose values never reach the ledger, logs or error reports:
+# secrets, and the buyer's personal details a provider echoes back.
 SECRET_NAMES = frozenset(
     {
         "authorization",
@@ -37,6 +38,9 @@ SECRET_NAMES = frozenset(
         "card_no",
         "cardno",
         "bankaccountno",
+        "email_address",
+        "phone_number",
+        "national_number",
     }
 )
 

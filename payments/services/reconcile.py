@@ -83,7 +83,10 @@ def reconcile_payment(*, intent_id: int, source: str = SOURCE) -> PaymentIntent:
                 # Paid or ended at the provider while the buyer never came back to us.
                 move(intent, IntentStatus.AUTHORIZING, source=source)
         return settle(intent.pk, result, log, source=source)
-    if result.status == ResultStatus.AUTHENTICATED:
+    if (
+        result.status == ResultStatus.AUTHENTICATED
+        and result.data.get("capture_status") != "PENDING"
+    ):
         return approve_again(intent, log, seen=intent.status, source=source)
     if result.status in (ResultStatus.REFUNDED, ResultStatus.PARTIALLY_REFUNDED):
         # Money went back at the provider before we ever recorded a capture: nothing to keep.
