@@ -53,6 +53,7 @@ def kakaopay_emulator(live_server, settings) -> KakaoPayEmulator:
     return KakaoPayEmulator(settings.KAKAOPAY_BASE_URL)
 
 
-# --- PayPal -----------------------------------------------------------------------------------
+# --- NaverPay and PayPal (their fixtures live in their own modules) --------------------------
 
+from tests.payments.naverpay_fixtures import naverpay_emulator  # noqa: E402, F401
 from tests.payments.paypal_fixtures import paypal_emulator, webhook_receiver  # noqa: E402, F401
