@@ -68,14 +68,35 @@ def confirm_payment(
         note(intent, PaymentEvent.Kind.REDIRECT, source, request=kept)
         if intent.status != IntentStatus.PENDING_ACTION:
             return intent  # done already, being confirmed by another request, or over
+        payment_id = intent.provider_payment_id or kept.get("paymentId", "")[:100]
+        if payment_id and taken_by_another(intent, payment_id):
+            # Another payment's id replayed on this return: never approve or cancel it here.
+            move(intent, IntentStatus.AUTHORIZING, source=source)
+            refuse_foreign(
+                intent,
+                {
+                    "expected": {"reference": str(intent.public_id)},
+                    "reported": {"payment_id": payment_id},
+                },
+                source=source,
+            )
+            return intent
         move(
             intent,
             IntentStatus.AUTHORIZING,
             source=source,
             provider_data={**intent.provider_data, "return": kept},
-            provider_payment_id=intent.provider_payment_id or kept.get("paymentId", "")[:100],
+            provider_payment_id=payment_id,
         )
     return approve(intent, kept, source=source)
+
+
+def taken_by_another(intent: PaymentIntent, payment_id: str) -> bool:
+    return (
+        PaymentIntent.objects.filter(provider=intent.provider, provider_payment_id=payment_id)
+        .exclude(pk=intent.pk)
+        .exists()
+    )
 
 
 def approve(intent: PaymentIntent, params: Mapping[str, str], *, source: str) -> PaymentIntent:
@@ -302,7 +323,7 @@ def refuse_foreign(intent: PaymentIntent, problem: dict, *, source: str) -> None
     alerts.error(
         "Payment %s: the provider answered for another payment (%s); refused",
         intent.public_id,
-        problem["reported"].get("reference"),
+        problem["reported"],
         extra={"alert_group": "payments.refused.reference_mismatch"},
     )
 
