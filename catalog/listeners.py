@@ -22,6 +22,7 @@ from catalog.events import (
 from catalog.media.events import MediaFailed, MediaProcessed, MediaRemoved, MediaReordered
 from catalog.selectors import caching
 from shop.events import AdminObjectAdded, AdminObjectChanged, AdminObjectDeleted, listen
+from vendors.events import VendorApproved, VendorClosed, VendorReopened, VendorSuspended
 
 ProductEvent = (
     ProductCreated
@@ -75,5 +76,18 @@ def forget_catalog_after_admin_edit(event: AdminEvent) -> None:
     The admin event names no product, so every cached catalog read is dropped: such
     edits are rare, and a stale price or category tree would be worse than a rebuild.
     """
-    if event.model.startswith("catalog."):
-        caching.forget_catalog()
+    if event.model.startswith("catalog.") or event.model == "vendors.Vendor":
+        caching.forget_catalog()  # a vendor's name and details show on every product
+
+
+VendorEvent = VendorApproved | VendorSuspended | VendorClosed | VendorReopened
+
+
+@listen(VendorApproved, in_process=True)
+@listen(VendorSuspended, in_process=True)
+@listen(VendorClosed, in_process=True)
+@listen(VendorReopened, in_process=True)
+def forget_catalog_after_vendor_status(event: VendorEvent) -> None:
+    """A suspended or closed vendor's products leave the storefront at once (and return
+    with it): every cached read may show them."""
+    caching.forget_catalog()

@@ -193,9 +193,29 @@ def test_admin_events_of_other_apps_leave_the_catalog_cache(
     Category.objects.filter(pk=category.pk).update(name="바뀜")
     with django_capture_on_commit_callbacks(execute=True):
         publish(
-            AdminObjectChanged(model="vendors.Vendor", object_id="1", object_repr="x", changes={})
+            AdminObjectChanged(model="accounts.User", object_id="1", object_repr="x", changes={})
         )
     assert "그대로" in page(client, "/")
+
+
+def test_a_vendor_edited_in_the_admin_refreshes_the_cached_pages(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    """A vendor's name and business details show on its products' pages."""
+    product = ProductFactory()
+    url = reverse("catalog:product", args=[product.pk, product.slug])
+    assert product.vendor.name in page(client, url)
+    type(product.vendor).objects.filter(pk=product.vendor_id).update(name="새 상호")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(
+            AdminObjectChanged(
+                model="vendors.Vendor",
+                object_id=str(product.vendor_id),
+                object_repr="x",
+                changes={},
+            )
+        )
+    assert "새 상호" in page(client, url)
 
 
 def test_category_admin_save_drops_the_tree(
@@ -216,3 +236,20 @@ def test_category_admin_save_drops_the_tree(
         response = admin_client.post(url, data)
     assert response.status_code == 302
     assert "새 카테고리" in page(client, "/")
+
+
+def test_a_suspended_vendors_products_leave_every_cached_page_at_once(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    from vendors.services import suspend_vendor
+
+    product = ProductFactory(name="정지될 판매자의 상품")
+    url = reverse("catalog:product", args=[product.pk, product.slug])
+    assert product.name in page(client, url)
+    assert product.name in page(client, "/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        suspend_vendor(vendor_id=product.vendor_id, reason="서류 미비")
+
+    assert client.get(url).status_code == 404
+    assert product.name not in page(client, "/")
