@@ -12,6 +12,7 @@ class OrderErrorCode(StrEnum):
     CART_CHANGED = "cart_changed"
     OUT_OF_STOCK = "out_of_stock"
     INVALID_ADDRESS = "invalid_address"
+    NOT_SHIPPABLE = "not_shippable"  # a vendor does not ship to the destination country
     INVALID_CHECKOUT = "invalid_checkout"
     INVALID_TRANSITION = "invalid_transition"
     INVALID_CLAIM = "invalid_claim"

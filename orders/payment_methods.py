@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order, PaymentMethod
 
+DOMESTIC_COUNTRY = "KR"
+
 
 @dataclass(frozen=True)
 class PaymentOption:
@@ -61,12 +63,13 @@ def get_option(code: str) -> PaymentOption | None:
     return _options.get(code_of(code))
 
 
-def options_for(*, country: str = "KR", user: Any = None) -> list[PaymentOption]:
+def options_for(*, country: str = DOMESTIC_COUNTRY, user: Any = None) -> list[PaymentOption]:
     """Return the methods open to a shopper shipping to ``country``, in checkout order."""
+    country = str(country or DOMESTIC_COUNTRY).upper()
     return [option for option in _options.values() if option.available(country)]
 
 
-def choices_for(*, country: str = "KR", user: Any = None) -> list[tuple[str, Any]]:
+def choices_for(*, country: str = DOMESTIC_COUNTRY, user: Any = None) -> list[tuple[str, Any]]:
     """Return every choice checkout offers: ``(value, label)``."""
     return [
         choice
@@ -87,5 +90,7 @@ register(
         label=PaymentMethod.BANK_TRANSFER.label,
         online=False,
         description=_("Transfer the total to the shop's account; the order ships once it arrives."),
+        # A deposit to a Korean bank account: a buyer abroad pays online (PayPal) instead.
+        available=lambda country: country == DOMESTIC_COUNTRY,
     )
 )

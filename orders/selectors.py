@@ -16,10 +16,12 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from catalog.models import AddOn, Product, TextOption, Variant
 from orders.models import Cart, CartLine, CartLineAddOn, Order, OrderLine, VendorShipment
 from shipping import engine
+from shipping.exceptions import ShippingError, ShippingErrorCode
 from shipping.services import QuoteLine, quote_for
 from shop.exceptions import NotFoundError
 from shop.money import vat_included
@@ -28,6 +30,14 @@ from vendors.models import Vendor
 ZERO = Decimal(0)
 # Quotes before the shopper gives an address use a mainland postcode (Seoul, no surcharge).
 MAINLAND_POSTCODE = "04524"
+# Refusals that mean "not to that country": the cart is shown, marked not shippable there.
+DESTINATION_REFUSALS = frozenset(
+    {
+        ShippingErrorCode.NO_OVERSEAS_SHIPPING,
+        ShippingErrorCode.COUNTRY_NOT_SERVED,
+        ShippingErrorCode.TOO_HEAVY,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,8 @@ class VendorGroup:
     vendor: Vendor
     lines: list[PricedLine]
     parcels: list[engine.GroupQuote]
+    # Why this vendor's items cannot go to the destination, when they cannot.
+    unshippable: str = ""
 
     @property
     def items_amount(self) -> Decimal:
@@ -119,10 +131,28 @@ class CartView:
     tax_free_amount: Decimal = ZERO
     vat_amount: Decimal = ZERO
     token: str = ""
+    country: str = engine.DOMESTIC_COUNTRY
 
     @property
     def is_empty(self) -> bool:
         return not self.lines
+
+    @property
+    def is_domestic(self) -> bool:
+        return self.country == engine.DOMESTIC_COUNTRY
+
+    @property
+    def country_name(self) -> str:
+        return str(countries.name(self.country)) or self.country
+
+    @property
+    def shipping_problems(self) -> dict[str, list[str]]:
+        """``{"country": [...]}`` naming each vendor that does not ship to the destination.
+
+        Such a view has no token: it cannot be placed, only shown.
+        """
+        found = [group.unshippable for group in self.groups if group.unshippable]
+        return {"country": found} if found else {}
 
     @property
     def problems(self) -> dict[str, list[str]]:
@@ -141,32 +171,91 @@ def cart_lines(cart: Cart) -> list[CartLine]:
     )
 
 
-def cart_view(cart: Cart, *, postcode: str = "", country: str = "KR") -> CartView:
-    """Return the cart priced from the catalog, grouped by vendor, with every amount."""
+def cart_view(
+    cart: Cart, *, postcode: str = "", country: str = engine.DOMESTIC_COUNTRY
+) -> CartView:
+    """Return the cart priced from the catalog, grouped by vendor, with every amount.
+
+    Shipped to ``country`` (ISO alpha-2; Korea by default). Abroad, a vendor whose
+    shipping policy does not serve the country (or the weight) does not make this fail:
+    the view names it in ``shipping_problems`` and has no token, so it can be shown but
+    not placed.
+    """
+    country = str(country or engine.DOMESTIC_COUNTRY).strip().upper()
     lines = cart_lines(cart)
     text_options = text_options_of({line.variant.product_id for line in lines if line.text_inputs})
     priced = [price_line(line, text_options) for line in lines]
-    view = CartView(cart=cart, lines=priced, groups=[], quote=None)
+    view = CartView(cart=cart, lines=priced, groups=[], quote=None, country=country)
     if not priced:
         view.token = token_of(view)
         return view
-    destination = engine.Destination(country=country, postcode=postcode or MAINLAND_POSTCODE)
-    quote = quote_for(
-        lines=[
-            QuoteLine(
-                line_id=line.line_id,
-                vendor_id=line.vendor.pk,
-                unit_price=line.unit_total,
-                quantity=line.quantity,
-                weight_grams=line.product.weight_grams or 0,
-                policy_id=line.product.shipping_policy_id,
-            )
-            for line in priced
-        ],
-        destination=destination,
-    )
+    if country == engine.DOMESTIC_COUNTRY:
+        postcode = postcode or MAINLAND_POSTCODE
+    destination = engine.Destination(country=country, postcode=postcode)
+    quote_lines = [
+        QuoteLine(
+            line_id=line.line_id,
+            vendor_id=line.vendor.pk,
+            unit_price=line.unit_total,
+            quantity=line.quantity,
+            weight_grams=line.product.weight_grams or 0,
+            policy_id=line.product.shipping_policy_id,
+        )
+        for line in priced
+    ]
+    try:
+        quote = quote_for(lines=quote_lines, destination=destination)
+    except ShippingError as refusal:
+        if destination.is_domestic or refusal.code not in DESTINATION_REFUSALS:
+            raise
+        fill_unshippable(view, quote_lines, destination)
+        return view
     fill_amounts(view, quote)
     return view
+
+
+def fill_unshippable(
+    view: CartView, quote_lines: list[QuoteLine], destination: engine.Destination
+) -> None:
+    """Quote each vendor on its own to say which ones cannot ship abroad, and why.
+
+    Only on this refusal path (a few queries per vendor); the vendors that can ship
+    keep their parcels so the shopper sees what the others would cost.
+    """
+    by_vendor: dict[int, VendorGroup] = {}
+    for line in view.lines:
+        group = by_vendor.setdefault(line.vendor.pk, VendorGroup(line.vendor, [], []))
+        group.lines.append(line)
+    for vendor_id, group in by_vendor.items():
+        try:
+            quote = quote_for(
+                lines=[line for line in quote_lines if line.vendor_id == vendor_id],
+                destination=destination,
+            )
+        except ShippingError as refusal:
+            if refusal.code not in DESTINATION_REFUSALS:
+                raise
+            group.unshippable = unshippable_message(group.vendor, view.country_name, refusal)
+        else:
+            group.parcels = list(quote.groups)
+    view.groups = list(by_vendor.values())
+    view.items_amount = sum(
+        (line.unit_price * line.quantity + line.addons_amount for line in view.lines), ZERO
+    )
+    view.option_extras_amount = sum((line.extra_price * line.quantity for line in view.lines), ZERO)
+    view.token = ""  # nothing to place: the summary says why
+
+
+def unshippable_message(vendor: Vendor, country_name: str, refusal: ShippingError) -> str:
+    if refusal.code == ShippingErrorCode.TOO_HEAVY:
+        return _("%(vendor)s: the parcel is too heavy to ship to %(country)s.") % {
+            "vendor": vendor.name,
+            "country": country_name,
+        }
+    return _("%(vendor)s does not ship to %(country)s.") % {
+        "vendor": vendor.name,
+        "country": country_name,
+    }
 
 
 def text_options_of(product_ids: Iterable[int]) -> dict[int, TextOption]:
@@ -249,7 +338,8 @@ def fill_amounts(view: CartView, quote: engine.Quote) -> None:
 
 
 def token_of(view: CartView) -> str:
-    """Digest what the shopper reviews: lines, quantities, prices, shipping and total.
+    """Digest what the shopper reviews: lines, quantities, prices, destination country,
+    shipping and total.
 
     The checkout page posts it back; a cart changed in another tab, or a price changed
     in the catalog, gives another digest and the placement refuses.
@@ -267,6 +357,7 @@ def token_of(view: CartView) -> str:
                 ]
                 for line in view.lines
             ],
+            "country": view.country,
             "shipping": str(view.shipping_amount),
             "total": str(view.total_amount),
         },

@@ -9,6 +9,7 @@ from that statement to the commit. A sold-out item rolls everything back.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -38,12 +39,69 @@ LIMITS = {
     "orderer_phone": 20,
     "recipient_name": 100,
     "recipient_phone": 20,
-    "postcode": 5,
+    "postcode": 10,  # Korea: 5 digits; abroad: a ZIP or postal code as written there
     "road_address": 255,
     "detail_address": 255,
     "delivery_memo": 200,
     "depositor_name": 100,
 }
+DOMESTIC = engine.DOMESTIC_COUNTRY
+# "+1 415-555-0100", "+44 (20) 7946 0958": a plus, the country code, then the number.
+INTERNATIONAL_PHONE = re.compile(r"^\+[1-9][0-9 ().\-]+$")
+FOREIGN_POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]*$")
+
+
+def clean_country(value: Any) -> str:
+    """Return the ISO alpha-2 code (Korea when empty); raise ``ValueError`` if unknown."""
+    country = str(value or DOMESTIC).strip().upper()
+    if country not in engine.KNOWN_COUNTRIES:
+        raise ValueError(country)
+    return country
+
+
+def international_phone(value: str) -> str:
+    """Return ``value`` tidied (single spaces) if it is a number in international format.
+
+    Raise ``ValidationError`` otherwise: a plus, the country code and 7 to 15 digits in
+    all (E.164), separated by spaces, dots, hyphens or parentheses as people write them.
+    """
+    value = " ".join(str(value).split())
+    digits = sum(ch.isdigit() for ch in value)
+    if not INTERNATIONAL_PHONE.match(value) or not 7 <= digits <= 15:
+        raise ValidationError(
+            _("Enter the number in international format, such as +1 415 555 0100.")
+        )
+    return value
+
+
+def phone_problems(value: str, *, country: str, recipient: bool) -> list[str]:
+    """Return why ``value`` is not a phone number we can use for this destination.
+
+    In Korea both numbers are Korean (010-1234-5678). Abroad the recipient's number is
+    for the foreign carrier, so it is international (+1 ...); the orderer's may be
+    either (a shopper in Korea sending a gift abroad).
+    """
+    if country != DOMESTIC and (recipient or value.startswith("+")):
+        try:
+            international_phone(value)
+        except ValidationError as error:
+            return list(error.messages)
+        return []
+    try:
+        phone_validator(value)
+    except ValidationError as error:
+        return list(error.messages)
+    return []
+
+
+def postcode_problems(value: str, *, country: str) -> list[str]:
+    if country == DOMESTIC:
+        if not (len(value) == 5 and value.isdigit()):
+            return [_("Enter the 5-digit postcode (우편번호).")]
+        return []
+    if len(value) > LIMITS["postcode"] or not FOREIGN_POSTCODE.match(value):
+        return [_("Enter the postal code as written in that country (letters, digits, spaces).")]
+    return []
 
 
 @dataclass(frozen=True)
@@ -56,12 +114,25 @@ class PlacedOrder:
 def clean_details(details: dict[str, Any], *, user: Any) -> dict[str, str]:
     """Return the orderer, recipient and payment fields cleaned, or raise naming each field.
 
-    A member may name a saved address by id; another member's id is refused like a
-    missing one. Any price, total or status in ``details`` is ignored: only these keys
-    are read.
+    ``country`` (ISO alpha-2, Korea when absent) decides the rules: in Korea a 5-digit
+    postcode, a road address and Korean phone numbers; abroad a postal code as written
+    there (optional: some countries have none), address lines, and the recipient's
+    phone in international format. Saved addresses are Korean, so they are for Korea
+    only. The payment method must be one offered for that country. A member may name
+    a saved address by id; another member's id is refused like a missing one. Any
+    price, total or status in ``details`` is ignored: only these keys are read.
     """
     cleaned = {name: str(details.get(name) or "").strip() for name in LIMITS}
     errors: dict[str, list[str]] = {}
+    try:
+        country = clean_country(details.get("country"))
+    except ValueError:
+        raise OrderError(
+            OrderErrorCode.INVALID_CHECKOUT,
+            _("Check the order form."),
+            fields={"country": [_("Choose a country from the list.")]},
+        ) from None
+    cleaned["country"] = country
     address_id = details.get("address_id")
     if address_id not in (None, ""):
         address = None
@@ -73,6 +144,11 @@ def clean_details(details: dict[str, Any], *, user: Any) -> dict[str, str]:
                 _("Choose one of your saved addresses."),
                 fields={"address_id": [_("Choose one of your saved addresses.")]},
             )
+        if country != DOMESTIC:
+            message = _("Saved addresses are in Korea: enter the address abroad instead.")
+            raise OrderError(
+                OrderErrorCode.INVALID_ADDRESS, message, fields={"address_id": [message]}
+            )
         cleaned.update(
             recipient_name=address.recipient,
             recipient_phone=address.phone,
@@ -80,8 +156,11 @@ def clean_details(details: dict[str, Any], *, user: Any) -> dict[str, str]:
             road_address=address.road_address,
             detail_address=address.detail_address,
         )
-    for name in (*REQUIRED, *RECIPIENT):
-        if not cleaned[name]:
+    if country != DOMESTIC:
+        cleaned["postcode"] = " ".join(cleaned["postcode"].upper().split())
+    required = (*REQUIRED, *RECIPIENT)
+    for name in required:
+        if not cleaned[name] and not (name == "postcode" and country != DOMESTIC):
             errors[name] = [_("This field is required.")]
     for name, limit in LIMITS.items():
         if len(cleaned[name]) > limit:
@@ -95,26 +174,43 @@ def clean_details(details: dict[str, Any], *, user: Any) -> dict[str, str]:
             errors.setdefault("orderer_email", []).append(_("Enter a valid e-mail address."))
     for name in ("orderer_phone", "recipient_phone"):
         if cleaned[name]:
-            try:
-                phone_validator(cleaned[name])
-            except ValidationError as error:
-                errors.setdefault(name, []).extend(error.messages)
-    if cleaned["postcode"] and not (
-        len(cleaned["postcode"]) == 5 and cleaned["postcode"].isdigit()
-    ):
-        errors.setdefault("postcode", []).append(_("Enter the 5-digit postcode (우편번호)."))
-    choice = str(details.get("payment_method") or PaymentMethod.BANK_TRANSFER)
-    offered = {value for value, _label in payment_methods.choices_for(country="KR", user=user)}
+            problems = phone_problems(
+                cleaned[name], country=country, recipient=name == "recipient_phone"
+            )
+            if problems:
+                errors.setdefault(name, []).extend(problems)
+            elif cleaned[name].startswith("+"):
+                cleaned[name] = international_phone(cleaned[name])
+    if cleaned["postcode"] and "postcode" not in errors:
+        errors.setdefault("postcode", []).extend(
+            postcode_problems(cleaned["postcode"], country=country)
+        )
+    choice = str(details.get("payment_method") or default_method(country))
+    offered = {value for value, _label in payment_methods.choices_for(country=country, user=user)}
     if choice not in offered:
-        errors["payment_method"] = [_("Choose a payment method.")]
+        option = payment_methods.get_option(choice)
+        errors["payment_method"] = [
+            _("This payment method is not offered for delivery to that country.")
+            if option is not None and not option.available(country)
+            else _("Choose a payment method.")
+        ]
     method = payment_methods.code_of(choice)
     cleaned["payment_method"] = method
     cleaned["payment_choice"] = choice
     if method == PaymentMethod.BANK_TRANSFER and not cleaned["depositor_name"]:
         cleaned["depositor_name"] = cleaned["orderer_name"]
+    errors = {name: messages for name, messages in errors.items() if messages}
     if errors:
         raise OrderError(OrderErrorCode.INVALID_CHECKOUT, _("Check the order form."), fields=errors)
     return cleaned
+
+
+def default_method(country: str) -> str:
+    """The method a checkout without one means: bank transfer in Korea, else the first offered."""
+    if country == DOMESTIC:
+        return PaymentMethod.BANK_TRANSFER
+    offered = payment_methods.choices_for(country=country)
+    return str(offered[0][0]) if offered else ""
 
 
 def place_order(
@@ -128,9 +224,16 @@ def place_order(
     cleaned = clean_details(details, user=user)
     member = user if user is not None and user.is_authenticated else None
     with transaction.atomic():
-        view = selectors.cart_view(cart, postcode=cleaned["postcode"])
+        view = selectors.cart_view(cart, postcode=cleaned["postcode"], country=cleaned["country"])
         if view.is_empty:
             raise OrderError(OrderErrorCode.CART_EMPTY, _("Your cart is empty."))
+        if view.shipping_problems:
+            raise OrderError(
+                OrderErrorCode.NOT_SHIPPABLE,
+                _("Some items of your cart cannot be shipped to %(country)s.")
+                % {"country": view.country_name},
+                fields=view.shipping_problems,
+            )
         if view.problems:
             raise OrderError(
                 OrderErrorCode.OUT_OF_STOCK,
@@ -214,6 +317,7 @@ def create_order(view: selectors.CartView, cleaned: dict[str, str], member: Any)
         orderer_phone=cleaned["orderer_phone"],
         recipient_name=cleaned["recipient_name"],
         recipient_phone=cleaned["recipient_phone"],
+        country=cleaned["country"],
         postcode=cleaned["postcode"],
         road_address=cleaned["road_address"],
         detail_address=cleaned["detail_address"],
