@@ -13,13 +13,21 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
-from accounts.forms import PhoneField, PostcodeField
 from accounts.models import Address
+from accounts.validators import normalize_phone
 from catalog.models import Variant
 from catalog.services import option_key
 from orders import payment_methods
 from orders.models import Claim, PaymentMethod
+from orders.services.placement import (
+    DOMESTIC,
+    LIMITS,
+    clean_country,
+    phone_problems,
+    postcode_problems,
+)
 
 RECIPIENT_FIELDS = ("recipient_name", "recipient_phone", "postcode", "road_address")
 
@@ -72,8 +80,39 @@ def add_to_cart_input(data: Mapping[str, Any]) -> dict[str, Any]:
 # --- Checkout ----------------------------------------------------------------------------------
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """Every country, Korea first, then by name in the shopper's language."""
+    rest = [(code, name) for code, name in countries if code != DOMESTIC]
+    return [(DOMESTIC, countries.name(DOMESTIC)), *rest]
+
+
+class ContactPhoneField(forms.CharField):
+    """A phone number tidied Korean-style when it looks Korean; the checkout's ``clean``
+    validates it for the destination (Korean, or international abroad)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", LIMITS["recipient_phone"])
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"type": "tel", "autocomplete": "tel", "placeholder": "010-1234-5678"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        value = super().to_python(value)
+        return value if value.startswith("+") else normalize_phone(value)
+
+
 class CheckoutForm(forms.Form):
-    """Orderer, recipient (a saved address or a new one), delivery memo and payment."""
+    """Orderer, recipient (a saved address or a new one, in Korea or abroad), delivery memo
+    and payment.
+
+    The destination ``country`` decides the address rules and the payment methods
+    offered (``payment_methods.choices_for``): the form is built for the country posted,
+    or the initial one; changing it re-renders the form (htmx, or "recalculate").
+    """
 
     orderer_name = forms.CharField(
         label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -84,14 +123,27 @@ class CheckoutForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send the order confirmation here."),
     )
-    orderer_phone = PhoneField(label=_("Phone"))
+    orderer_phone = ContactPhoneField(label=_("Phone"))
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=country_choices,
+        required=False,
+        initial=DOMESTIC,
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+    )
     address_id = forms.ChoiceField(
         label=_("Delivery address"), required=False, widget=forms.RadioSelect
     )
     recipient_name = forms.CharField(label=_("Recipient"), max_length=100, required=False)
-    recipient_phone = PhoneField(label=_("Recipient phone"), required=False)
-    postcode = PostcodeField(
-        label=_("Postcode"), required=False, help_text=_("The 5-digit postcode (우편번호).")
+    recipient_phone = ContactPhoneField(label=_("Recipient phone"), required=False)
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=LIMITS["postcode"],
+        required=False,
+        help_text=_("The 5-digit postcode (우편번호)."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "postal-code", "pattern": "[0-9]{5}"}
+        ),
     )
     road_address = forms.CharField(
         label=_("Road address"),
@@ -113,7 +165,7 @@ class CheckoutForm(forms.Form):
     )
     payment_method = forms.ChoiceField(
         label=_("Payment method"),
-        choices=(),  # the registered methods, set per shopper in __init__
+        choices=(),  # the methods offered for the country and shopper, set in __init__
         initial=PaymentMethod.BANK_TRANSFER,
         widget=forms.RadioSelect,
     )
@@ -128,15 +180,29 @@ class CheckoutForm(forms.Form):
         self, *args: Any, addresses: Iterable[Address] = (), user: Any = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["payment_method"].choices = payment_methods.choices_for(user=user)
+        self.country = self.quote_country(self.data if self.is_bound else self.initial)
+        choices = payment_methods.choices_for(country=self.country, user=user)
+        self.fields["payment_method"].choices = choices
+        offered = [value for value, _label in choices]
+        self.offers_bank_transfer = PaymentMethod.BANK_TRANSFER in offered
+        self.country_is_domestic = self.country == DOMESTIC
+        if (
+            offered
+            and self.initial.get("payment_method", self.fields["payment_method"].initial)
+            not in offered
+        ):
+            self.initial["payment_method"] = offered[0]
         # Only the shopper's own addresses are choices: any other id is a field error.
         self.addresses = {str(address.pk): address for address in addresses}
         self.fields["address_id"].choices = [
             *((pk, address_label(address)) for pk, address in self.addresses.items()),
             ("", _("A new address")),
         ]
+        if self.country != DOMESTIC:
+            self.for_abroad()
         # With htmx, a new postcode or another saved address re-quotes the summary at once;
-        # without it, the "recalculate" button does the same.
+        # without it, the "recalculate" button does the same. Another country re-renders
+        # the whole form: its address fields and payment methods change too.
         requote = {
             "hx-post": reverse("orders:checkout_summary"),
             "hx-trigger": "change",
@@ -146,21 +212,88 @@ class CheckoutForm(forms.Form):
         }
         for name in ("postcode", "address_id"):
             self.fields[name].widget.attrs.update(requote)
+        self.fields["country"].widget.attrs.update(
+            {
+                "hx-post": reverse("orders:checkout"),
+                "hx-trigger": "change",
+                "hx-target": "closest form",
+                "hx-select": "form.checkout",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+                "hx-vals": '{"action": "recalculate"}',
+            }
+        )
+
+    def for_abroad(self) -> None:
+        """Label the address fields as addresses abroad are written."""
+        postcode = self.fields["postcode"]
+        postcode.label = _("Postal code")
+        postcode.help_text = _("The ZIP or postal code, if the country uses one.")
+        postcode.widget.attrs = {"autocomplete": "postal-code"}
+        self.fields["road_address"].label = _("Address line 1")
+        self.fields["road_address"].help_text = _("Street and number, city, state or province.")
+        self.fields["detail_address"].label = _("Address line 2")
+        self.fields["detail_address"].help_text = _("Apartment, suite, building (optional).")
+        phone = self.fields["recipient_phone"]
+        phone.help_text = _("With the country code, for the carrier: e.g. +1 415 555 0100.")
+        phone.widget.attrs["placeholder"] = "+1 415 555 0100"
+        self.fields["address_id"].help_text = _("Saved addresses are in Korea.")
+
+    def clean_country(self) -> str:
+        try:
+            return clean_country(self.cleaned_data.get("country"))
+        except ValueError:
+            raise forms.ValidationError(_("Choose a country from the list.")) from None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if not cleaned.get("address_id"):
+        country = cleaned.get("country") or DOMESTIC
+        abroad = country != DOMESTIC
+        if cleaned.get("address_id"):
+            if abroad and "address_id" not in self.errors:
+                self.add_error(
+                    "address_id",
+                    _("Saved addresses are in Korea: choose “A new address” for delivery abroad."),
+                )
+        else:
             for name in RECIPIENT_FIELDS:
+                if name == "postcode" and abroad:
+                    continue  # some countries have none
                 if name not in self.errors and not cleaned.get(name):
                     self.add_error(name, _("This field is required."))
+        for name in ("orderer_phone", "recipient_phone"):
+            value = cleaned.get(name)
+            if value and name not in self.errors:
+                problems = phone_problems(
+                    value, country=country, recipient=name == "recipient_phone"
+                )
+                for problem in problems:
+                    self.add_error(name, problem)
+        postcode = cleaned.get("postcode")
+        if postcode and "postcode" not in self.errors and not cleaned.get("address_id"):
+            for problem in postcode_problems(postcode.strip(), country=country):
+                self.add_error("postcode", problem)
         return cleaned
 
     def details(self) -> dict[str, str]:
         """Return the fields the placement service reads, and only those."""
         return {name: self.cleaned_data.get(name) or "" for name in self.fields}
 
+    @staticmethod
+    def quote_country(data: Mapping[str, Any]) -> str:
+        """Return the country in ``data`` to quote for (Korea when missing or unknown)."""
+        try:
+            return clean_country(data.get("country"))
+        except ValueError:
+            return DOMESTIC
+
     def quote_postcode(self, data: Mapping[str, Any]) -> str:
-        """Return the postcode to quote for: the chosen address's, or the one typed in ``data``."""
+        """Return the postcode to quote for: the chosen address's, or the one typed in ``data``.
+
+        Abroad the postcode does not change the fee (the zone does): it is kept for display.
+        """
+        if self.quote_country(data) != DOMESTIC:
+            return " ".join(str(data.get("postcode") or "").upper().split())[: LIMITS["postcode"]]
         address = self.addresses.get(str(data.get("address_id") or ""))
         if address is not None:
             return address.postcode

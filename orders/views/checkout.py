@@ -55,13 +55,16 @@ def initial_for(request: HttpRequest, addresses: list[Any]) -> dict[str, Any]:
     return initial
 
 
-def summary_context(cart: Cart, postcode: str) -> dict[str, Any]:
-    """Return the cart priced for ``postcode`` (a mainland quote while there is none)."""
-    view = selectors.cart_view(cart, postcode=postcode)
+def summary_context(cart: Cart, postcode: str, country: str = "KR") -> dict[str, Any]:
+    """Return the cart priced for ``postcode`` in ``country`` (in Korea, a mainland quote
+    while there is no postcode). A vendor that does not ship there is named in the
+    summary (``view.shipping_problems``), which then has no token to place with."""
+    view = selectors.cart_view(cart, postcode=postcode, country=country)
     return {
         "view": view,
         **addon_totals(view),
         "quote_postcode": postcode,
+        "quote_country": view.country,
         "bank_account": settings.ORDERS_BANK_ACCOUNT,
         "deposit_hours": settings.ORDERS_BANK_TRANSFER_DEPOSIT_HOURS,
     }
@@ -92,20 +95,20 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 add_service_errors(form, error)
             else:
                 return after_placement(request, placed)
-        postcode = form.quote_postcode(form.data)
+        data: Any = form.data
     elif request.method == "POST":  # recalculate: keep what was typed, show no errors yet
         form = CheckoutForm(initial=request.POST.dict(), addresses=addresses, user=request.user)
-        postcode = form.quote_postcode(request.POST)
+        data = request.POST
     else:
         form = CheckoutForm(
             initial=initial_for(request, addresses), addresses=addresses, user=request.user
         )
-        postcode = form.quote_postcode(form.initial)
+        data = form.initial
     if cart is None:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
     try:
-        context = summary_context(cart, postcode)
+        context = summary_context(cart, form.quote_postcode(data), form.quote_country(data))
     except ShopError as error:
         messages.error(request, " ".join(error_texts(error)))
         return redirect("orders:cart")
@@ -133,7 +136,9 @@ def checkout_summary(request: HttpRequest) -> HttpResponse:
         return redirect("orders:checkout")
     form = CheckoutForm(addresses=member_addresses(request))
     try:
-        context = summary_context(cart, form.quote_postcode(request.POST))
+        context = summary_context(
+            cart, form.quote_postcode(request.POST), form.quote_country(request.POST)
+        )
     except ShopError as error:
         return render(
             request, "orders/_summary.html", {"summary_error": " ".join(error_texts(error))}
