@@ -156,6 +156,7 @@ class VendorGroupSerializer(PlainSerializer):
 class CartSerializer(PlainSerializer):
     lines = CartLineSerializer(many=True)
     groups = VendorGroupSerializer(many=True, help_text="The lines by vendor, with shipping.")
+    country = serializers.CharField(help_text="The country the shipping was quoted for.")
     postcode = serializers.CharField(help_text="The postcode the shipping was quoted for.")
     items_amount = serializers.CharField(help_text="Base prices and add-on items.")
     option_extras_amount = serializers.CharField()
@@ -169,8 +170,18 @@ class CartSerializer(PlainSerializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Problems by line (lines.<id>); checkout is refused while there are any.",
     )
+    shipping_problems = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=(
+            "Abroad: the vendors that do not ship to the country (under country); "
+            "the cart cannot be checked out there while there are any."
+        ),
+    )
     token = serializers.CharField(
-        help_text="Digest of what this view shows; send it as cart_token to check out."
+        help_text=(
+            "Digest of what this view shows; send it as cart_token to check out. "
+            "Empty when the cart cannot be shipped to the country."
+        )
     )
 
     @staticmethod
@@ -179,6 +190,7 @@ class CartSerializer(PlainSerializer):
         return {
             "lines": [CartLineSerializer.represent(line) for line in view.lines],
             "groups": [VendorGroupSerializer.represent(group) for group in view.groups],
+            "country": view.country,
             "postcode": quote.destination.postcode if quote else "",
             "items_amount": money(view.items_amount),
             "option_extras_amount": money(view.option_extras_amount),
@@ -191,6 +203,10 @@ class CartSerializer(PlainSerializer):
             "problems": {
                 key: [str(message) for message in messages]
                 for key, messages in view.problems.items()
+            },
+            "shipping_problems": {
+                key: [str(message) for message in messages]
+                for key, messages in view.shipping_problems.items()
             },
             "token": view.token,
         }
@@ -224,11 +240,22 @@ class CheckoutSerializer(StrictInputSerializer):
     orderer_name = serializers.CharField(max_length=LIMITS["orderer_name"])
     orderer_email = serializers.CharField(max_length=LIMITS["orderer_email"])
     orderer_phone = serializers.CharField(max_length=LIMITS["orderer_phone"])
+    country = serializers.CharField(
+        max_length=2,
+        required=False,
+        default="KR",
+        help_text=(
+            "Destination country, ISO 3166 alpha-2 (default KR). Abroad: postcode is the "
+            "postal code as written there (optional), road_address and detail_address are "
+            "address lines, recipient_phone is international (+1 ...), and payment_method "
+            "is one offered abroad (paypal); saved addresses are Korean."
+        ),
+    )
     address_id = serializers.IntegerField(
         min_value=1,
         required=False,
         allow_null=True,
-        help_text="Members: one of your saved addresses instead of the recipient fields.",
+        help_text="Members: one of your saved (Korean) addresses instead of the recipient fields.",
     )
     recipient_name = serializers.CharField(
         max_length=LIMITS["recipient_name"], required=False, allow_blank=True
@@ -240,7 +267,10 @@ class CheckoutSerializer(StrictInputSerializer):
         max_length=LIMITS["postcode"],
         required=False,
         allow_blank=True,
-        help_text="5-digit postcode (우편번호); decides a remote-area surcharge.",
+        help_text=(
+            "In Korea the 5-digit postcode (우편번호), which decides a remote-area surcharge; "
+            "abroad the postal code."
+        ),
     )
     road_address = serializers.CharField(
         max_length=LIMITS["road_address"], required=False, allow_blank=True
@@ -269,5 +299,7 @@ class CheckoutSerializer(StrictInputSerializer):
     )
     cart_token = serializers.CharField(
         max_length=64,
-        help_text="The token of the cart you reviewed (GET /cart/ with the same postcode).",
+        help_text=(
+            "The token of the cart you reviewed (GET /cart/ with the same country and postcode)."
+        ),
     )

@@ -30,11 +30,13 @@ from orders.api.views.common import (
     CART_ERRORS,
     CART_TAG,
     CHECKOUT_TAG,
+    COUNTRY_PARAMETER,
     CSRF,
     POSTCODE_PARAMETER,
     error,
 )
 from orders.models import Cart
+from orders.services.placement import DOMESTIC, clean_country, postcode_problems
 from orders.views import session
 from shop.exceptions import ShopError
 
@@ -63,19 +65,35 @@ def request_cart(request: Request) -> Cart:
     return session.open_cart(request)
 
 
-def postcode_of(request: Request) -> str:
-    postcode = request.query_params.get("postcode", "").strip()
-    if postcode and not (len(postcode) == 5 and postcode.isdigit()):
+def destination_of(request: Request) -> tuple[str, str]:
+    """Return the ``(country, postcode)`` to quote for, from the query; 400 naming a bad one."""
+    try:
+        country = clean_country(request.query_params.get("country"))
+    except ValueError:
         raise exceptions.ValidationError(
-            {"postcode": [_("Enter the 5-digit postcode (우편번호).")]}
+            {"country": [_("Choose a country from the list.")]}
+        ) from None
+    postcode = request.query_params.get("postcode", "").strip()
+    if country != DOMESTIC:
+        postcode = " ".join(postcode.upper().split())
+        problems = postcode_problems(postcode, country=country) if postcode else []
+    else:
+        problems = (
+            [_("Enter the 5-digit postcode (우편번호).")]
+            if postcode and not (len(postcode) == 5 and postcode.isdigit())
+            else []
         )
-    return postcode
+    if problems:
+        raise exceptions.ValidationError({"postcode": problems})
+    return country, postcode
 
 
 def cart_response(request: Request, cart: Cart | None, **kwargs: Any) -> Response:
-    postcode = postcode_of(request)
+    country, postcode = destination_of(request)
     view = (
-        queries.empty_cart_view() if cart is None else selectors.cart_view(cart, postcode=postcode)
+        queries.empty_cart_view()
+        if cart is None
+        else selectors.cart_view(cart, postcode=postcode, country=country)
     )
     if request.method != "GET" and request.auth is None:
         # A change from a browser session: keep the storefront header's count in step.
@@ -94,7 +112,7 @@ class CartView(CartAccess, APIView):
 
     @extend_schema(
         tags=[CART_TAG],
-        parameters=[POSTCODE_PARAMETER],
+        parameters=[POSTCODE_PARAMETER, COUNTRY_PARAMETER],
         responses={200: CartSerializer, 400: error("The postcode is not 5 digits.")},
         description=(
             "Every price is today's catalog price. Sets the csrftoken cookie: guests (and "
@@ -110,7 +128,7 @@ class CartView(CartAccess, APIView):
 class CartLinesView(CartAccess, APIView):
     @extend_schema(
         tags=[CART_TAG],
-        parameters=[POSTCODE_PARAMETER],
+        parameters=[POSTCODE_PARAMETER, COUNTRY_PARAMETER],
         request=AddCartLineSerializer,
         responses={201: CartSerializer, **CART_ERRORS},
         description=(
@@ -136,7 +154,7 @@ class CartLinesView(CartAccess, APIView):
 class CartLineView(CartAccess, APIView):
     @extend_schema(
         tags=[CART_TAG],
-        parameters=[POSTCODE_PARAMETER],
+        parameters=[POSTCODE_PARAMETER, COUNTRY_PARAMETER],
         request=UpdateCartLineSerializer,
         responses={
             200: CartSerializer,
@@ -153,7 +171,7 @@ class CartLineView(CartAccess, APIView):
 
     @extend_schema(
         tags=[CART_TAG],
-        parameters=[POSTCODE_PARAMETER],
+        parameters=[POSTCODE_PARAMETER, COUNTRY_PARAMETER],
         responses={200: CartSerializer, 404: error("No such line in your cart."), **CSRF},
         description="Remove a line; answers the cart without it.",
     )
@@ -182,7 +200,9 @@ class CheckoutView(CartAccess, APIView):
         description=(
             "Place the reviewed cart as one order awaiting payment. Amounts come from the "
             "catalog and the shipping engine only. Bank transfer (무통장입금) waits for the "
-            "deposit until its deadline. Guests get the lookup token once, here."
+            "deposit until its deadline. Guests get the lookup token once, here. Abroad "
+            "(country other than KR) the postal code is free text, the recipient's phone is in "
+            "international format, and the methods are those offered there (PayPal)."
         ),
     )
     def post(self, request: Request) -> Response:

@@ -39,5 +39,16 @@ SELLER_WRITE_ERRORS = {
 POSTCODE_PARAMETER = OpenApiParameter(
     "postcode",
     str,
-    description="Quote shipping to this 5-digit postcode (remote-area surcharge); default mainland.",
+    description=(
+        "Quote shipping to this postcode: in Korea 5 digits (remote-area surcharge; default "
+        "mainland); abroad the postal code, which does not change the fee."
+    ),
+)
+COUNTRY_PARAMETER = OpenApiParameter(
+    "country",
+    str,
+    description=(
+        "Quote shipping to this country (ISO 3166 alpha-2, default KR). Abroad a vendor that "
+        "does not ship there is named in shipping_problems and the cart has no token."
+    ),
 )
