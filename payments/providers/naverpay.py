@@ -28,8 +28,9 @@ Brand pay (정기/반복결제): a payment begun with ``register_method`` reserv
 (*recurrent/regist/v1/reserve*) and sends the buyer to the registration window; the return
 carries ``reserveId`` and ``tempReceiptId``; ``confirm`` approves the registration (which
 issues the ``recurrentId``) and then charges it (*recurrent/pay/v3/reserve* + *approval*),
-returning the token in ``stored_token``. Every step is keyed, so re-running ``confirm``
-with the same return parameters is safe. Recurrent calls use the recurrent chain id
+returning the token in ``stored_token``; a registration of zero won (from my page) is not
+charged and comes back ``PAID`` for nothing with the token. Every step is keyed, so
+re-running ``confirm`` with the same return parameters is safe. Recurrent calls use the recurrent chain id
 (NaverPay issues a separate one); payments made through it must be cancelled and looked
 up with it too, so results carry ``data["chain"]`` ("recurrent" or "normal") and the
 services hand it back in ``PaymentRef.data`` (missing means "normal"). ``begin`` returns
@@ -444,6 +445,20 @@ class NaverPay:
         recurrent_id = str(body.get("recurrentId") or "")
         if not recurrent_id:
             raise ProviderOutcomeUnknownError("registration approved without a recurrentId")
+        if won(payment.amount) == 0:
+            # A registration alone (brand pay from my page): there is nothing to charge.
+            return PaymentResult(
+                status=ResultStatus.PAID,
+                provider_payment_id="",
+                merchant_reference=payment.merchant_reference,
+                amount=Decimal(0),
+                tax_free_amount=Decimal(0),
+                currency=self.currency,
+                method_label=self.label,
+                stored_token=recurrent_id,
+                stored_label=self.label,
+                data={"chain": RECURRENT},
+            )
         try:
             result = self._charge(
                 recurrent_id,
