@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:public_id>/fail/", views.provider_fail, name="fail"),
     path("<uuid:public_id>/status/", views.status, name="status"),
     path("methods/", views.methods, name="methods"),
+    path("methods/add/<slug:provider>/", views.add_method, name="add_method"),
     path("methods/<int:method_id>/remove/", views.remove_method, name="remove_method"),
     path("webhooks/<slug:provider>/", views.webhook, name="webhook"),
 ]

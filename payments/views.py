@@ -22,7 +22,7 @@ from orders import payment_methods
 from orders.models import Order
 from orders.views.checkout import shoppers_order
 from payments import services
-from payments.checkout import BRANDPAY
+from payments.checkout import BRANDPAY, start_url
 from payments.exceptions import PaymentError
 from payments.models import CAPTURED, IntentStatus, PaymentIntent
 from payments.providers.base import ProviderError
@@ -81,9 +81,16 @@ def start(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("payments:pay", number=order.number)
     try:
         if code == BRANDPAY:
-            intent = services.pay_with_saved_method(
-                order_id=order.pk, method_id=detail, user=request.user
-            )
+            try:
+                intent = services.pay_with_saved_method(
+                    order_id=order.pk, method_id=detail, user=request.user
+                )
+            except services.ReauthenticationRequiredError as refused:
+                # Too much for one click: the buyer pays on the provider's page (password).
+                messages.info(request, refused.message)
+                return redirect(start_url(order, refused.provider_code))
+            except NotFoundError as missing:  # another member's method, or none
+                raise Http404 from missing
             return after_settling(request, intent)
         started = services.start_payment(
             order_id=order.pk,
@@ -111,10 +118,11 @@ def after_settling(request: HttpRequest, intent: PaymentIntent) -> HttpResponse:
     if intent.status == IntentStatus.REGISTERED:
         messages.success(request, _("Your payment method is saved for one-click payment."))
         return redirect("payments:methods")
+    if intent.order_id is None:  # a registration from my page that did not end saved
+        messages.error(request, _("The payment method was not saved. You can try again."))
+        return redirect("payments:methods")
     message = FAILURE_MESSAGES.get(intent.status, FAILURE_MESSAGES[IntentStatus.FAILED])
     messages.error(request, message)
-    if intent.order_id is None:
-        return redirect("payments:methods")
     return redirect(
         reverse("payments:pay", args=[intent.order.number]) + f"?method={intent.provider}"
     )
@@ -181,7 +189,31 @@ def webhook(request: HttpRequest, provider: str) -> HttpResponse:
 def methods(request: HttpRequest) -> HttpResponse:
     """My page: the member's saved methods, by their masked labels only."""
     return render(
-        request, "payments/methods.html", {"methods": services.active_methods(user=request.user)}
+        request,
+        "payments/methods.html",
+        {
+            "methods": services.active_methods(user=request.user),
+            "providers": services.registrable_providers(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def add_method(request: HttpRequest, provider: str) -> HttpResponse:
+    """My page: save a method with ``provider`` through its registration (no payment)."""
+    try:
+        started = services.start_registration(user=request.user, provider_code=provider)
+    except NotFoundError as missing:
+        raise Http404 from missing
+    except PaymentError as refused:
+        messages.error(request, refused.message)
+        return redirect("payments:methods")
+    action = started.next_action
+    if action.kind == "redirect":
+        return HttpResponseRedirect(action.url)
+    return render(
+        request, "payments/sdk.html", {"order": None, "action": action, "intent": started.intent}
     )
 
 

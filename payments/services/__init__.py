@@ -4,12 +4,15 @@ Callers use ``payments.services.<name>``; the modules split it by sub-domain.
 """
 
 from payments.services.brandpay import (
+    ReauthenticationRequiredError,
     active_methods,
     deactivate_at_provider,
     owned_method,
     pay_with_saved_method,
+    registrable_providers,
     remove_method,
     save_method,
+    start_registration,
 )
 from payments.services.confirm import buyer_left, confirm_payment, intent_by_reference
 from payments.services.intents import Started, start_payment
@@ -22,6 +25,7 @@ from payments.services.reconcile import (
 from payments.services.refunds import refund_order_refund
 
 __all__ = [
+    "ReauthenticationRequiredError",
     "Started",
     "active_methods",
     "buyer_left",
@@ -35,7 +39,9 @@ __all__ = [
     "pay_with_saved_method",
     "reconcile_payment",
     "refund_order_refund",
+    "registrable_providers",
     "remove_method",
     "save_method",
     "start_payment",
+    "start_registration",
 ]

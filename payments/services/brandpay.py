@@ -1,11 +1,20 @@
 """Brand pay: a member's saved payment method (a provider's reusable token), used in one click.
 
 The token (KakaoPay SID, NaverPay recurrentId) is encrypted at rest (``payments.crypto``)
-and only its masked label is ever shown, logged or put in an event.
+and only its masked label is ever shown, logged or put in an event; the ledger redacts it
+(``payments.providers.http.SECRET_NAMES``) and the removal task gets the method's id.
+
+A member saves a method from my page (``start_registration``: a zero-amount intent of
+flow ``register`` that goes through the provider's registration and comes back to the
+same return URL as a payment; ``complete_registration`` ends it ``registered``), or while
+paying ("save this method": the payment's result carries the token).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -15,17 +24,177 @@ from django.utils.translation import gettext as _
 
 from orders.models import Order
 from payments import crypto
-from payments.events import PaymentMethodRemoved, PaymentMethodSaved
+from payments.events import PaymentFailed, PaymentMethodRemoved, PaymentMethodSaved
 from payments.exceptions import PaymentError, PaymentErrorCode
 from payments.models import IntentStatus, PaymentEvent, PaymentIntent, StoredPaymentMethod
-from payments.providers.base import ProviderError, ProviderOutcomeUnknownError, StoredMethod
-from payments.providers.registry import get_provider
-from payments.services.confirm import fail, outcome_unknown, settle
-from payments.services.intents import create_intent, request_of
-from payments.services.ledger import CallLog, lock, move
+from payments.providers.base import (
+    PaymentRequest,
+    PaymentResult,
+    ProviderError,
+    ProviderOutcomeUnknownError,
+    StoredMethod,
+)
+from payments.providers.registry import get_provider, provider_codes
+from payments.services.confirm import (
+    disagreement,
+    fail,
+    outcome_unknown,
+    refuse,
+    refuse_foreign,
+    settle,
+)
+from payments.services.intents import Started, absolute, create_intent, end_attempt, request_of
+from payments.services.ledger import CallLog, alerts, buyer_key_for, lock, move
 from shop.events import publish
 from shop.exceptions import NotFoundError
 from shop.money import format_krw
+
+# How long the member has to finish a registration at the provider.
+REGISTRATION_MINUTES = 30
+
+
+class ReauthenticationRequiredError(PaymentError):
+    """One click is refused for this amount: the buyer pays on ``provider_code``'s page."""
+
+    def __init__(self, message: str, *, provider_code: str) -> None:
+        super().__init__(PaymentErrorCode.INVALID_METHOD, message, status_code=409)
+        self.provider_code = provider_code
+
+
+def _member(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+# --- Saving a method ---------------------------------------------------------------------------
+
+
+def registrable_providers() -> list[tuple[str, str]]:
+    """The providers a member can save a method with, as ``(code, label)``."""
+    found = []
+    for code in provider_codes():
+        provider = get_provider(code)
+        if provider.supports_stored_methods:
+            found.append((code, str(provider.label)))
+    return found
+
+
+def registration_request(intent: PaymentIntent) -> PaymentRequest:
+    """What the provider is asked for a registration: zero won, a token to keep."""
+    return PaymentRequest(
+        merchant_reference=str(intent.public_id),
+        order_number=f"REG-{intent.public_id.hex[:16]}",
+        buyer_key=intent.buyer_key,
+        item_name=str(_("One-click payment registration"))[:100],
+        quantity=1,
+        amount=Decimal(0),
+        tax_free_amount=Decimal(0),
+        vat_amount=Decimal(0),
+        currency=intent.currency,
+        return_url=absolute("payments:return", intent),
+        cancel_url=absolute("payments:cancel", intent),
+        fail_url=absolute("payments:fail", intent),
+        register_method=True,
+    )
+
+
+def start_registration(*, user: Any, provider_code: str) -> Started:
+    """Begin saving a method with a provider from my page; return where the member goes.
+
+    The provider's registration (KakaoPay: a zero-amount ready with the subscription
+    CID; NaverPay: a recurrent registration) sends the member back to ``payments:return``,
+    where ``confirm_payment`` settles it like a payment, exactly once.
+    """
+    if not _member(user):
+        raise NotFoundError()
+    provider = get_provider(provider_code)  # an unknown provider is not found
+    if not provider.supports_stored_methods:
+        raise PaymentError(
+            PaymentErrorCode.INVALID_METHOD,
+            _("%(provider)s cannot be saved for one-click payment.") % {"provider": provider.label},
+            fields={"provider": [_("Choose KakaoPay or NaverPay.")]},
+        )
+    intent = PaymentIntent.objects.create(
+        order=None,
+        user=user,
+        provider=provider.code,
+        flow=PaymentIntent.Flow.REGISTER,
+        currency=provider.currency,
+        buyer_key=buyer_key_for(user, ""),
+        register_method=True,
+        expires_at=timezone.now() + timedelta(minutes=REGISTRATION_MINUTES),
+    )
+    log = CallLog()
+    try:
+        next_action = provider.begin(registration_request(intent), record=log)
+    except (ProviderError, ProviderOutcomeUnknownError) as failure:
+        # Nothing is saved before the member approves at the provider: this attempt ends.
+        end_attempt(intent, log, code=getattr(failure, "code", "no_answer"), message=str(failure))
+        raise PaymentError(
+            PaymentErrorCode.PROVIDER_UNAVAILABLE,
+            _("%(provider)s did not answer. Please try again later.")
+            % {"provider": provider.label},
+            status_code=503,
+        ) from failure
+    with transaction.atomic():
+        intent = lock(intent.pk)
+        log.write(intent, PaymentEvent.Source.CHECKOUT)
+        move(
+            intent,
+            IntentStatus.PENDING_ACTION,
+            source=PaymentEvent.Source.CHECKOUT,
+            provider_payment_id=next_action.provider_payment_id[:100],
+            provider_data={**intent.provider_data, **dict(next_action.params)},
+        )
+    return Started(intent=intent, next_action=next_action)
+
+
+def complete_registration(intent: PaymentIntent, result: PaymentResult, *, source: str) -> str:
+    """Settle a registration the provider reports done (called by ``settle``, locked).
+
+    Saves the method and ends the intent ``registered``; returns a reason to void when
+    the provider took money for it (then nothing is saved), else "".
+    """
+    reported = result if result.amount is not None else replace(result, amount=Decimal(0))
+    problem = disagreement(intent, reported)
+    if problem and problem["reported"]["reference"] != problem["expected"]["reference"]:
+        refuse_foreign(intent, problem, source=source)  # another registration's answer
+        return ""
+    if problem:
+        refuse(intent, reported, "amount_mismatch", problem, source=source)
+        return "amount_mismatch"
+    method = save_method(intent=intent, token=result.stored_token, label=result.stored_label)
+    if method is None:
+        code = "no_method_token" if not result.stored_token else "no_member"
+        move(intent, IntentStatus.FAILED, source=source, failure_code=code)
+        publish(
+            PaymentFailed(
+                intent_id=intent.pk,
+                order_id=intent.order_id,
+                provider=intent.provider,
+                status=IntentStatus.FAILED,
+                code=code,
+            ),
+            subject=intent,
+        )
+        alerts.error(
+            "Brand-pay registration %s at %s ended without a saved method (%s)",
+            intent.public_id,
+            intent.provider,
+            code,
+            extra={"alert_group": "payments.registration_unsaved"},
+        )
+        return ""
+    move(
+        intent,
+        IntentStatus.REGISTERED,
+        source=source,
+        provider_payment_id=result.provider_payment_id[:100] or intent.provider_payment_id,
+        capture_id=result.capture_id[:100],
+        method_label=method.label,
+        stored_method=method,
+        provider_data={**intent.provider_data, **dict(result.data)},
+    )
+    return ""
 
 
 def save_method(*, intent: PaymentIntent, token: str, label: str) -> StoredPaymentMethod | None:
@@ -55,7 +224,7 @@ def save_method(*, intent: PaymentIntent, token: str, label: str) -> StoredPayme
 
 def owned_method(*, user: Any, method_id: Any) -> StoredPaymentMethod:
     """The member's own active saved method; anyone else's is "not found"."""
-    if user is None or not getattr(user, "is_authenticated", False) or not str(method_id).isdigit():
+    if not _member(user) or not str(method_id).isdigit():
         raise NotFoundError()
     method = StoredPaymentMethod.objects.filter(
         pk=int(method_id), user=user, status=StoredPaymentMethod.Status.ACTIVE
@@ -65,24 +234,53 @@ def owned_method(*, user: Any, method_id: Any) -> StoredPaymentMethod:
     return method
 
 
-def pay_with_saved_method(*, order_id: int, method_id: Any, user: Any) -> PaymentIntent:
-    """Charge the order to a saved method in one click, server to server.
+def stored_of(method: StoredPaymentMethod) -> StoredMethod:
+    """The method as the provider needs it, the token decrypted (``ValueError`` if no key
+    opens it). Keep the result local: never log, store or hand it to a task."""
+    return StoredMethod(
+        token=crypto.decrypt(method.token_ciphertext),
+        label=method.label,
+        buyer_key=method.buyer_key,
+    )
 
-    Above ``PAYMENTS_BRANDPAY_REAUTH_ABOVE`` the one click is refused so that the buyer
-    pays through the provider's own page (its password) instead.
+
+def pay_with_saved_method(*, order_id: int, method_id: Any, user: Any) -> PaymentIntent:
+    """Charge the member's order to their saved method in one click, server to server.
+
+    Another member's method (or order) is not found, and nothing is charged. Above
+    ``PAYMENTS_BRANDPAY_REAUTH_ABOVE`` the one click is refused
+    (``ReauthenticationRequiredError``) so that the buyer pays through the provider's own page
+    (its password) instead.
     """
     method = owned_method(user=user, method_id=method_id)
     provider = get_provider(method.provider)
-    order = Order.objects.filter(pk=order_id).first()
-    if order is not None and order.total_amount > settings.PAYMENTS_BRANDPAY_REAUTH_ABOVE:
-        raise PaymentError(
-            PaymentErrorCode.INVALID_METHOD,
-            _("Above %(amount)s, please confirm the payment with %(provider)s's password.")
+    order = Order.objects.filter(pk=order_id, user=user).first()
+    if order is None:
+        raise NotFoundError()
+    if order.total_amount > settings.PAYMENTS_BRANDPAY_REAUTH_ABOVE:
+        raise ReauthenticationRequiredError(
+            _(
+                "One-click payment goes up to %(amount)s. Confirm this payment on "
+                "%(provider)s's page instead."
+            )
             % {
                 "amount": format_krw(settings.PAYMENTS_BRANDPAY_REAUTH_ABOVE),
                 "provider": provider.label,
             },
+            provider_code=provider.code,
         )
+    try:
+        stored = stored_of(method)
+    except ValueError as unreadable:
+        alerts.error(
+            "Saved method %s cannot be decrypted with PAYMENTS_TOKEN_KEY",
+            method.pk,
+            extra={"alert_group": "payments.token_unreadable"},
+        )
+        raise PaymentError(
+            PaymentErrorCode.INVALID_METHOD,
+            _("This saved method cannot be used now. Please choose another way to pay."),
+        ) from unreadable
     intent = create_intent(
         order_id=order_id,
         provider=provider,
@@ -95,11 +293,6 @@ def pay_with_saved_method(*, order_id: int, method_id: Any, user: Any) -> Paymen
         intent = lock(intent.pk)
         move(intent, IntentStatus.AUTHORIZING, source=PaymentEvent.Source.CHECKOUT)
         StoredPaymentMethod.objects.filter(pk=method.pk).update(last_used_at=timezone.now())
-    stored = StoredMethod(
-        token=crypto.decrypt(method.token_ciphertext),
-        label=method.label,
-        buyer_key=method.buyer_key,
-    )
     log = CallLog()
     try:
         result = provider.charge_stored(stored, request_of(intent, intent.order), record=log)
@@ -138,13 +331,8 @@ def deactivate_at_provider(*, method_id: int) -> bool:
     ).first()
     if method is None:
         return False
-    stored = StoredMethod(
-        token=crypto.decrypt(method.token_ciphertext),
-        label=method.label,
-        buyer_key=method.buyer_key,
-    )
     log = CallLog()
-    get_provider(method.provider).deactivate_stored(stored, record=log)  # raises to retry
+    get_provider(method.provider).deactivate_stored(stored_of(method), record=log)  # raises: retry
     with transaction.atomic():
         method = StoredPaymentMethod.objects.select_for_update().get(pk=method.pk)
         method.status = StoredPaymentMethod.Status.INACTIVE

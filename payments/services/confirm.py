@@ -42,7 +42,16 @@ from shop.events import publish
 from shop.exceptions import NotFoundError
 
 # The return parameters a provider sends back; nothing else of the query is kept.
-RETURN_PARAMS = ("pg_token", "paymentId", "resultCode", "resultMessage", "token", "PayerID")
+RETURN_PARAMS = (
+    "pg_token",
+    "paymentId",
+    "resultCode",
+    "resultMessage",
+    "token",
+    "PayerID",
+    "reserveId",  # NaverPay's recurrent registration (brand pay) comes back with these two
+    "tempReceiptId",
+)
 SETTLEABLE = frozenset({IntentStatus.AUTHORIZING, IntentStatus.UNKNOWN})
 
 
@@ -180,7 +189,12 @@ def settle(intent_id: int, result: PaymentResult, log: CallLog, *, source: str) 
         log.write(intent, source)
         if intent.status not in SETTLEABLE:
             return intent  # someone settled it meanwhile
-        if result.status == ResultStatus.PAID:
+        if intent.flow == PaymentIntent.Flow.REGISTER and result.status == ResultStatus.PAID:
+            # A brand-pay registration pays for no order: it ends with the method saved.
+            from payments.services.brandpay import complete_registration
+
+            void_reason = complete_registration(intent, result, source=source)
+        elif result.status == ResultStatus.PAID:
             problem = disagreement(intent, result)
             if problem and problem["reported"]["reference"] != problem["expected"]["reference"]:
                 # Another payment's token replayed on this return (or a confused provider):
