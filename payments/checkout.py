@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core import signing
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.module_loading import import_string
@@ -15,14 +16,32 @@ from django.utils.translation import gettext_lazy as _
 
 from orders import payment_methods
 from orders.models import Order
+from orders.payment_methods import code_of
 
 BRANDPAY = "brandpay"
 # Korean easy payments take Korean addresses; PayPal is for orders shipped abroad.
 ABROAD_ONLY = frozenset({"paypal"})
 
 
+START_SALT = "payments.start"
+START_MAX_AGE = 15 * 60  # the signed link works for the minutes after placing the order
+
+
 def start_url(order: Order, choice: str) -> str:
-    return reverse("payments:start", args=[order.number]) + "?" + urlencode({"method": choice})
+    """Where checkout sends the buyer; a saved method's link is signed for this order."""
+    query = {"method": choice}
+    if code_of(choice) == BRANDPAY:
+        query["sig"] = signing.dumps(f"{order.number}:{choice}", salt=START_SALT, compress=False)
+    return reverse("payments:start", args=[order.number]) + "?" + urlencode(query)
+
+
+def signed_for(order: Order, choice: str, data: Any) -> bool:
+    """Whether ``data`` carries checkout's signed link for this order and choice."""
+    try:
+        value = signing.loads(str(data.get("sig", "")), salt=START_SALT, max_age=START_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return value == f"{order.number}:{choice}"
 
 
 def available_for(code: str) -> Any:

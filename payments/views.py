@@ -16,13 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from orders import payment_methods
 from orders.models import Order
 from orders.views.checkout import shoppers_order
 from payments import services
-from payments.checkout import BRANDPAY, start_url
+from payments.checkout import BRANDPAY, signed_for, start_url
 from payments.exceptions import PaymentError
 from payments.models import CAPTURED, IntentStatus, PaymentIntent
 from payments.providers.base import ProviderError
@@ -69,16 +69,26 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest, number: str) -> HttpResponse:
-    """Begin paying with the chosen method and send the buyer on to the provider."""
+    """Begin paying with the chosen method and send the buyer on to the provider.
+
+    A GET only sends the buyer to a provider's page, where nothing is paid without the
+    buyer's approval. A saved method charges at once, so it needs a POST (CSRF-checked)
+    or the signed link checkout gave this order: a page elsewhere cannot make the
+    member's browser pay.
+    """
     order = order_of(request, number)
-    choice = request.GET.get("method", "")
+    data = request.POST if request.method == "POST" else request.GET
+    choice = data.get("method", "")
     code, _sep, detail = choice.partition(":")
     option = payment_methods.get_option(code)
     if option is None or option.start_url is None:
         messages.error(request, _("Choose a payment method."))
         return redirect("payments:pay", number=order.number)
+    if code == BRANDPAY and request.method != "POST" and not signed_for(order, choice, data):
+        messages.info(request, _("Confirm the payment with your saved method."))
+        return redirect(reverse("payments:pay", args=[order.number]) + f"?method={choice}")
     try:
         if code == BRANDPAY:
             try:
@@ -96,7 +106,7 @@ def start(request: HttpRequest, number: str) -> HttpResponse:
             order_id=order.pk,
             provider_code=code,
             user=request.user,
-            register_method=request.GET.get("save") == "1" and request.user.is_authenticated,
+            register_method=data.get("save") == "1" and request.user.is_authenticated,
         )
     except PaymentError as refused:
         messages.error(request, refused.message)

@@ -18,5 +18,8 @@ def init_sentry(*, dsn: str, environment: str | None, traces_sample_rate: float)
         environment=environment,
         integrations=[DjangoIntegration(), CeleryIntegration()],
         send_default_pii=False,
+        # Stack frames' local variables may hold a provider's token or a decrypted
+        # saved-payment token; error reports carry the traceback without them.
+        include_local_variables=False,
         traces_sample_rate=traces_sample_rate,
     )

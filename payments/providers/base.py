@@ -113,7 +113,8 @@ class PaymentResult:
     capture_id: str = ""
     refunded_amount: Decimal = Decimal(0)
     method_label: str = ""  # what the buyer paid with, masked: "카카오페이 머니", "신한 5310****"
-    stored_token: str = ""  # a reusable token issued with this payment (brand pay)
+    # A reusable token issued with this payment (brand pay); never in a repr or a log.
+    stored_token: str = field(default="", repr=False)
     stored_label: str = ""  # its masked label
     paid_at: str = ""  # ISO 8601 as the provider said it
     data: Mapping[str, Any] = field(default_factory=dict)  # what to keep on the intent
@@ -156,7 +157,7 @@ class WebhookNotice:
 class StoredMethod:
     """A reusable token (KakaoPay SID, NaverPay recurrentId) and its masked label."""
 
-    token: str
+    token: str = field(repr=False)
     label: str
     buyer_key: str
 

@@ -11,7 +11,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from decimal import Decimal
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 from django.db import connection
@@ -334,7 +334,7 @@ def test_one_click_places_charges_and_lands_on_the_complete_page(
 ) -> None:
     method = registered_method(member_client, "kakaopay", kakaopay_emulator)
     start = checkout(member_client, f"brandpay:{method.pk}")
-    assert start.endswith(f"?method=brandpay%3A{method.pk}")
+    assert f"?method=brandpay%3A{method.pk}&sig=" in start  # signed for this order
 
     landed = member_client.get(start)
 
@@ -509,8 +509,11 @@ def test_another_members_method_cannot_pay_nor_be_removed(member_client, kakaopa
     start = checkout(intruder, "kakaopay")
     number = Order.objects.get().number
     forged = reverse("payments:start", args=[number]) + f"?method=brandpay:{theirs.pk}"
-    assert intruder.get(forged).status_code == 404
-    assert intruder.get(forged.replace(str(theirs.pk), "not-a-number")).status_code == 404
+    assert intruder.get(forged).status_code == 302  # unsigned: back to confirm, no charge
+    chosen = {"method": f"brandpay:{theirs.pk}"}
+    assert intruder.post(reverse("payments:start", args=[number]), chosen).status_code == 404
+    chosen["method"] = "brandpay:not-a-number"
+    assert intruder.post(reverse("payments:start", args=[number]), chosen).status_code == 404
     assert kakaopay_emulator.calls("subscription") == 0
     assert not PaymentIntent.objects.filter(order__number=number).exists()
     assert Order.objects.get().status == Order.Status.PENDING_PAYMENT
@@ -614,4 +617,72 @@ def test_the_token_is_unreadable_without_the_key(settings, member_client, kakaop
     order = Order.objects.get()
     assert refused["Location"] == reverse("payments:pay", args=[order.number])
     assert "cannot be used now" in messages_on(member_client, refused["Location"])
+    assert kakaopay_emulator.calls("subscription") == 0
+
+
+# --- A saved method charges at once: only checkout's signed link or a POST may use it --------
+
+
+def test_a_link_from_another_site_cannot_make_the_member_pay(member_client, kakaopay_emulator):
+    method = registered_method(member_client, "kakaopay", kakaopay_emulator)
+    signed = checkout(member_client, "kakaopay")  # an order awaiting payment
+    order = Order.objects.get()
+    # What an <img src> on another site could make the member's browser fetch:
+    bare = reverse("payments:start", args=[order.number]) + f"?method=brandpay:{method.pk}"
+
+    answer = member_client.get(bare)
+
+    assert answer["Location"].startswith(reverse("payments:pay", args=[order.number]))
+    assert kakaopay_emulator.calls("subscription") == 0
+    assert not PaymentIntent.objects.filter(order=order, flow="stored").exists()
+    assert signed  # the member's own way to pay is untouched
+
+
+def test_a_signed_link_is_for_its_own_order_only(member_client, kakaopay_emulator):
+    method = registered_method(member_client, "kakaopay", kakaopay_emulator)
+    first = checkout(member_client, f"brandpay:{method.pk}")
+    signature = parse_qs(urlsplit(first).query)["sig"][0]
+    member_client.get(first)  # pays the first order
+    second_start = checkout(member_client, "kakaopay")
+    second = Order.objects.latest("pk")
+    assert second_start
+
+    reused = (
+        reverse("payments:start", args=[second.number])
+        + f"?method=brandpay:{method.pk}&sig={signature}"
+    )
+    member_client.get(reused)
+
+    assert kakaopay_emulator.calls("subscription") == 1  # the first order's charge only
+    assert second.status == Order.Status.PENDING_PAYMENT
+
+
+def test_the_pay_page_confirms_a_saved_method_with_a_post(member_client, kakaopay_emulator):
+    method = registered_method(member_client, "kakaopay", kakaopay_emulator)
+    checkout(member_client, "kakaopay")
+    order = Order.objects.get()
+
+    page = member_client.get(reverse("payments:pay", args=[order.number])).content.decode()
+    assert 'method="post"' in page
+    assert f'value="brandpay:{method.pk}"' in page
+    landed = member_client.post(
+        reverse("payments:start", args=[order.number]), {"method": f"brandpay:{method.pk}"}
+    )
+
+    assert landed["Location"] == reverse("orders:complete", args=[order.number])
+    assert Order.objects.get().status == Order.Status.PAID
+
+
+def test_a_post_without_the_csrf_token_charges_nothing(member, member_client, kakaopay_emulator):
+    method = registered_method(member_client, "kakaopay", kakaopay_emulator)
+    checkout(member_client, "kakaopay")
+    order = Order.objects.get()
+    forged = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    forged.force_login(member)
+
+    answer = forged.post(
+        reverse("payments:start", args=[order.number]), {"method": f"brandpay:{method.pk}"}
+    )
+
+    assert answer.status_code == 403
     assert kakaopay_emulator.calls("subscription") == 0
