@@ -11,6 +11,7 @@ from payments.services.brandpay import (
     pay_with_saved_method,
     registrable_providers,
     remove_method,
+    remove_method_by_staff,
     save_method,
     start_registration,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "refund_order_refund",
     "registrable_providers",
     "remove_method",
+    "remove_method_by_staff",
     "save_method",
     "start_payment",
     "start_registration",

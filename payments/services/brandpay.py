@@ -45,7 +45,7 @@ from payments.services.confirm import (
 )
 from payments.services.intents import Started, absolute, create_intent, end_attempt, request_of
 from payments.services.ledger import CallLog, alerts, buyer_key_for, lock, move
-from shop.events import publish
+from shop.events import AdminObjectChanged, publish
 from shop.exceptions import NotFoundError
 from shop.money import format_krw
 
@@ -312,6 +312,41 @@ def remove_method(*, user: Any, method_id: Any) -> StoredPaymentMethod:
         method.status = StoredPaymentMethod.Status.DEACTIVATING
         method.save(update_fields=["status", "updated_at"])
     transaction.on_commit(lambda: _queue_deactivation(method.pk))
+    return method
+
+
+def remove_method_by_staff(*, method_id: Any) -> StoredPaymentMethod:
+    """Staff remove a member's saved method (the member asked by phone, a card was lost).
+
+    Gone from checkout at once and deactivated at the provider by the same retried task
+    as the member's own removal; recorded in the audit log as the staff member's change.
+    A method still being removed (the provider never answered) is queued again.
+    """
+    if not str(method_id).isdigit():
+        raise NotFoundError()
+    with transaction.atomic():
+        method = StoredPaymentMethod.objects.select_for_update().filter(pk=int(method_id)).first()
+        if method is None:
+            raise NotFoundError()
+        if method.status == StoredPaymentMethod.Status.INACTIVE:
+            raise PaymentError(
+                PaymentErrorCode.INVALID_METHOD,
+                _("This saved method is removed already."),
+                status_code=409,
+            )
+        before = method.status
+        method.status = StoredPaymentMethod.Status.DEACTIVATING
+        method.save(update_fields=["status", "updated_at"])
+        publish(
+            AdminObjectChanged(
+                model=method._meta.label,
+                object_id=str(method.pk),
+                object_repr=method.label[:200],
+                changes={"status": [before, method.status]},
+            ),
+            subject=method,
+        )
+        transaction.on_commit(lambda: _queue_deactivation(method.pk))
     return method
 
 
