@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -105,14 +105,24 @@ def refunded(intent: PaymentIntent) -> Decimal:
     return intent.ledger_total(PaymentEvent.Kind.REFUND)
 
 
+def awaiting_answer(intent: PaymentIntent) -> QuerySet[PaymentEvent]:
+    """The refund requests written with no refund or refusal of their key after them.
+
+    A refund refused once (by the provider, or as above the remaining amount) and asked
+    again is in flight again: its earlier refusal does not answer the new request.
+    """
+    answered = PaymentEvent.objects.filter(
+        intent=intent,
+        kind__in=[PaymentEvent.Kind.REFUND, PaymentEvent.Kind.REFUND_FAILURE],
+        idempotency_key=OuterRef("idempotency_key"),
+        pk__gt=OuterRef("pk"),
+    )
+    return intent.events.filter(kind=PaymentEvent.Kind.REFUND_REQUEST).exclude(Exists(answered))
+
+
 def reserved(intent: PaymentIntent, *, except_key: str = "") -> Decimal:
     """Refunds asked of the provider whose answer is not written yet (they may go through)."""
-    settled = intent.events.filter(
-        kind__in=[PaymentEvent.Kind.REFUND, PaymentEvent.Kind.REFUND_FAILURE]
-    ).values("idempotency_key")
-    pending = intent.events.filter(kind=PaymentEvent.Kind.REFUND_REQUEST).exclude(
-        idempotency_key__in=settled
-    )
+    pending = awaiting_answer(intent)
     if except_key:
         pending = pending.exclude(idempotency_key=except_key)
     return pending.aggregate(total=Sum("amount"))["total"] or Decimal(0)

@@ -22,7 +22,17 @@ from payments.exceptions import PaymentError, PaymentErrorCode
 from payments.models import CAPTURED, IntentStatus, PaymentEvent, PaymentIntent
 from payments.providers.base import ProviderError, ProviderOutcomeUnknownError, RefundRequest
 from payments.providers.registry import get_provider
-from payments.services.ledger import CallLog, alerts, lock, move, note, ref_of, refunded, reserved
+from payments.services.ledger import (
+    CallLog,
+    alerts,
+    awaiting_answer,
+    lock,
+    move,
+    note,
+    ref_of,
+    refunded,
+    reserved,
+)
 from shop.events import publish
 from shop.money import quantize, vat_included
 
@@ -78,7 +88,8 @@ def refund_order_refund(*, refund_id: int) -> Refund | None:
             - reserved(intent, except_key=key)
         )
         amount = in_intent_currency(intent, refund.amount, left)
-        if amount <= 0 or amount > left:
+        exceeds = amount <= 0 or amount > left
+        if exceeds:
             refused(
                 intent,
                 refund,
@@ -86,17 +97,17 @@ def refund_order_refund(*, refund_id: int) -> Refund | None:
                 "refund_exceeds_remaining",
                 _("The refund exceeds what is left of the payment."),
             )
-            raise PaymentError(
-                PaymentErrorCode.REFUND_EXCEEDS_REMAINING,
-                _("The refund exceeds what is left of the payment."),
-                status_code=409,
-            )
-        if not intent.events.filter(
-            kind=PaymentEvent.Kind.REFUND_REQUEST, idempotency_key=key
-        ).exists():
+        elif not awaiting_answer(intent).filter(idempotency_key=key).exists():
             note(
                 intent, PaymentEvent.Kind.REFUND_REQUEST, SOURCE, amount=amount, idempotency_key=key
             )
+    if exceeds:
+        # Raised once the refusal is committed: the ledger and the audit log keep it.
+        raise PaymentError(
+            PaymentErrorCode.REFUND_EXCEEDS_REMAINING,
+            _("The refund exceeds what is left of the payment."),
+            status_code=409,
+        )
     tax_free = min(refund.tax_free_amount, amount) if intent.currency == "KRW" else Decimal(0)
     request = RefundRequest(
         payment=ref_of(intent),
