@@ -220,11 +220,11 @@ class PaymentEvent(models.Model):
         verbose_name_plural = _("payment ledger")
         ordering = ["intent", "pk"]
         constraints = [
-            # Money moves once per key: one refund request and one refund per orders refund.
+            # Money moves once per key: one capture, one refund per orders refund. A refund
+            # the provider refused is asked again under the same key, so its requests repeat.
             models.UniqueConstraint(
                 fields=["intent", "kind", "idempotency_key"],
-                condition=~Q(idempotency_key="")
-                & Q(kind__in=["charge", "refund_request", "refund"]),
+                condition=~Q(idempotency_key="") & Q(kind__in=["charge", "refund"]),
                 name="payments_event_idempotency_unique",
             ),
         ]
