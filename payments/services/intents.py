@@ -16,7 +16,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries
 
+from orders import payment_methods
 from orders.models import Order
 from payments.events import PaymentFailed, PaymentStarted
 from payments.exceptions import PaymentError, PaymentErrorCode
@@ -78,6 +80,20 @@ def payable_order(order_id: int) -> Order:
     return order
 
 
+def offered_for(order: Order, provider: PaymentProvider) -> None:
+    """Refuse a provider checkout does not offer where the order ships (PayPal is for
+    orders abroad, the Korean methods for Korea): the buyer may switch methods after
+    placing, so the start checks it again."""
+    option = payment_methods.get_option(provider.code)
+    if option is not None and not option.available(order.country):
+        raise PaymentError(
+            PaymentErrorCode.INVALID_METHOD,
+            _("%(provider)s is not offered for orders shipped to %(country)s.")
+            % {"provider": provider.label, "country": countries.name(order.country)},
+            status_code=409,
+        )
+
+
 def amounts_for(order: Order, provider: PaymentProvider) -> dict[str, Any]:
     """The intent's amounts: the order's, converted at a rate fixed now for PayPal."""
     if provider.currency == "KRW":
@@ -130,6 +146,7 @@ def create_intent(
     """Create the intent of one attempt, in its own transaction, with the order locked."""
     with transaction.atomic():
         order = payable_order(order_id)
+        offered_for(order, provider)
         try:
             amounts = amounts_for(order, provider)
         except ProviderError as refused:

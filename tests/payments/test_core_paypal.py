@@ -31,6 +31,7 @@ from orders.models import Order, Refund
 from payments import fx, services
 from payments.emulators import state
 from payments.emulators.paypal import send_webhook, set_fx_rate, settle_capture
+from payments.exceptions import PaymentError
 from payments.models import InboundWebhook, IntentStatus, PaymentEvent, PaymentIntent
 from payments.providers.paypal import PayPal
 from payments.providers.registry import get_provider
@@ -79,6 +80,15 @@ def paypal_order(*, quantity: int = 1, price: int = 20000) -> Order:
     return order_services.place_order(
         cart=cart, details={**DETAILS, **ABROAD}, cart_token=token
     ).order
+
+
+def place_korean_order() -> Order:
+    variant = variant_of(overseas_vendor(), price=20000, stock=10)
+    cart = guest_cart(f"korea-{variant.pk}")
+    order_services.add_to_cart(cart=cart, variant_id=variant.pk, quantity=1)
+    token = selectors.cart_view(cart, postcode=DETAILS["postcode"]).token
+    details = {**DETAILS, "payment_method": "kakaopay"}
+    return order_services.place_order(cart=cart, details=details, cart_token=token).order
 
 
 def started(order: Order) -> services.Started:
@@ -328,6 +338,22 @@ def test_a_capture_held_pending_stays_unsettled_until_paypal_completes_it(
     assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
     assert len(events("payments.PaymentCaptured")) == 1
     assert len(events("orders.OrderPaid")) == 1
+
+
+def test_paypal_is_for_orders_abroad_and_the_korean_methods_for_korea(
+    paypal_emulator, kakaopay_emulator
+):
+    korean = place_korean_order()
+    with pytest.raises(PaymentError) as refused:
+        services.start_payment(order_id=korean.pk, provider_code="paypal")
+    assert refused.value.code == "invalid_payment_method"
+    abroad = paypal_order()
+    with pytest.raises(PaymentError) as refused:
+        services.start_payment(order_id=abroad.pk, provider_code="kakaopay")
+    assert refused.value.code == "invalid_payment_method"
+    assert not PaymentIntent.objects.exists()
+    assert paypal_emulator.calls("create") == 0
+    assert kakaopay_emulator.calls("ready") == 0
 
 
 # --- Refunds --------------------------------------------------------------------------------
