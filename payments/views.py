@@ -49,13 +49,14 @@ def order_of(request: HttpRequest, number: str) -> Order:
 
 @require_safe
 def pay(request: HttpRequest, number: str) -> HttpResponse:
-    """Pay an order awaiting payment: the online methods, to try again or try another."""
+    """Pay an order awaiting payment: the online methods offered where it ships, to try
+    again or try another."""
     order = order_of(request, number)
     if order.status != Order.Status.PENDING_PAYMENT:
         return redirect("orders:complete", number=order.number)
     choices = [
         (value, label)
-        for value, label in payment_methods.choices_for(user=request.user)
+        for value, label in payment_methods.choices_for(country=order.country, user=request.user)
         if (option := payment_methods.get_option(value)) is not None and option.start_url
     ]
     return render(

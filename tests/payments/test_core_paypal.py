@@ -216,6 +216,32 @@ def test_a_buyer_abroad_pays_through_the_checkout_pages(paypal_emulator):
     assert PaymentIntent.objects.get().amount == quantize(order.total_amount / RATE, "USD")
 
 
+def test_a_buyer_abroad_who_cancels_at_paypal_is_offered_paypal_again(paypal_emulator):
+    shopper = Client(HTTP_ACCEPT_LANGUAGE="en")
+    variant = variant_of(overseas_vendor(), price=20000)
+    shopper.post(
+        reverse("orders:cart_add"),
+        {"variant": variant.pk, "product": variant.product_id, "quantity": "1"},
+    )
+    review = shopper.post(reverse("orders:checkout"), {**ABROAD, "action": "recalculate"})
+    placed = shopper.post(
+        reverse("orders:checkout"),
+        {**DETAILS, **ABROAD, "cart_token": review.context["view"].token, "action": "place"},
+    )
+    back = paypal_emulator.buyer(shopper.get(placed["Location"])["Location"], "cancel")
+    parts = urlsplit(back)
+
+    landed = shopper.get(f"{parts.path}?{parts.query}")
+
+    order = Order.objects.get()
+    assert landed["Location"].startswith(reverse("payments:pay", args=[order.number]))
+    page = shopper.get(landed["Location"]).content.decode()
+    assert "The payment was cancelled." in page
+    assert 'value="paypal"' in page
+    assert 'value="kakaopay"' not in page  # not offered for an order shipped abroad
+    assert 'value="naverpay"' not in page
+
+
 def test_a_buyer_who_cancels_at_paypal_can_pay_again(paypal_emulator):
     order = paypal_order()
     start = started(order)
