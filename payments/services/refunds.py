@@ -10,9 +10,12 @@ never add up to more than was captured. The provider's own remaining-amount guar
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import services as order_services
@@ -97,10 +100,23 @@ def refund_order_refund(*, refund_id: int) -> Refund | None:
                 "refund_exceeds_remaining",
                 _("The refund exceeds what is left of the payment."),
             )
-        elif not awaiting_answer(intent).filter(idempotency_key=key).exists():
-            note(
-                intent, PaymentEvent.Kind.REFUND_REQUEST, SOURCE, amount=amount, idempotency_key=key
-            )
+        else:
+            asked = awaiting_answer(intent).filter(idempotency_key=key).order_by("-pk").first()
+            if asked is not None and asked.created_at > timezone.now() - timedelta(
+                seconds=settings.PAYMENTS_RECONCILE_AFTER_SECONDS
+            ):
+                # Another call (a double click, a redelivered event) is at the provider
+                # with this refund right now: that one answers. Asked longer ago and
+                # unanswered, the outcome was lost: ask again with the same key.
+                return refund
+            if asked is None:
+                note(
+                    intent,
+                    PaymentEvent.Kind.REFUND_REQUEST,
+                    SOURCE,
+                    amount=amount,
+                    idempotency_key=key,
+                )
     if exceeds:
         # Raised once the refusal is committed: the ledger and the audit log keep it.
         raise PaymentError(

@@ -92,6 +92,8 @@ def test_a_refund_above_the_remaining_amount_is_refused_and_on_record(
 def test_a_refund_asked_again_after_a_refusal_is_reserved_while_at_the_provider(
     kakaopay_emulator, monkeypatch, settings
 ) -> None:
+    # Each "asked again" below comes after the quiet period, as the outbox redelivers.
+    settings.PAYMENTS_RECONCILE_AFTER_SECONDS = 0
     order, intent = captured_order(kakaopay_emulator)
     a, b = crafted_refunds(order, monkeypatch, 2)
     # A reaches KakaoPay, which answers 500: A may have gone through, so it stays reserved.
@@ -130,3 +132,33 @@ def test_a_refund_asked_again_after_a_refusal_is_reserved_while_at_the_provider(
         "unavailable",  # A, KakaoPay unreachable
         PaymentErrorCode.REFUND_EXCEEDS_REMAINING,  # A next to B
     ]
+
+
+def test_a_second_call_while_the_first_is_at_the_provider_sends_nothing(
+    kakaopay_emulator, monkeypatch, settings
+) -> None:
+    """A double click on "retry refund", or an event delivered twice at once."""
+    from payments.services.ledger import note
+
+    settings.PAYMENTS_RECONCILE_AFTER_SECONDS = 120
+    order, intent = captured_order(kakaopay_emulator)
+    (refund,) = crafted_refunds(order, monkeypatch, 1)
+    # The first call has reserved the refund and is waiting for KakaoPay's answer.
+    note(
+        intent,
+        PaymentEvent.Kind.REFUND_REQUEST,
+        "refund",
+        amount=Decimal(20000),
+        idempotency_key=key_for(refund.pk),
+    )
+
+    services.refund_order_refund(refund_id=refund.pk)
+
+    assert kakaopay_emulator.calls("cancel") == 0
+    assert Refund.objects.get(pk=refund.pk).status == Refund.Status.REQUESTED
+
+    # Long unanswered, its outcome was lost: asking again goes to KakaoPay, once.
+    settings.PAYMENTS_RECONCILE_AFTER_SECONDS = 0
+    services.refund_order_refund(refund_id=refund.pk)
+    assert kakaopay_emulator.calls("cancel") == 1
+    assert Refund.objects.get(pk=refund.pk).status == Refund.Status.COMPLETED
