@@ -150,7 +150,8 @@ def handle_webhook(*, provider_code: str, headers: Any, body: bytes) -> list[int
     """Verify a provider's notification, keep it once, and reconcile what it is about.
 
     Raises ``ProviderError("bad_signature")`` for a forged one. Returns the intent ids
-    looked at; a replayed event id looks at none.
+    looked at; a replayed event id looks at none once it was processed (one whose first
+    delivery failed midway is processed again: reconciliation is safe to repeat).
     """
     provider = get_provider(provider_code)
     log = CallLog()
@@ -159,7 +160,7 @@ def handle_webhook(*, provider_code: str, headers: Any, body: bytes) -> list[int
     for notice in notices:
         intent = find_intent(provider_code, notice)
         with transaction.atomic():
-            _webhook, created = InboundWebhook.objects.get_or_create(
+            webhook, created = InboundWebhook.objects.get_or_create(
                 provider=provider_code,
                 event_id=notice.event_id[:128],
                 defaults={"event_type": notice.event_type[:100], "verified": True},
@@ -173,7 +174,7 @@ def handle_webhook(*, provider_code: str, headers: Any, body: bytes) -> list[int
                     operation=notice.event_type[:40],
                     note=notice.event_id[:255],
                 )
-        if not created or intent is None:
+        if intent is None or (not created and webhook.processed_at is not None):
             continue
         reconcile_payment(intent_id=intent.pk, source=PaymentEvent.Source.WEBHOOK)
         InboundWebhook.objects.filter(

@@ -567,6 +567,29 @@ def test_a_replayed_event_id_is_processed_once(paypal_emulator, live_server):
     assert len(events("orders.OrderPaid")) == 1
 
 
+def test_a_webhook_whose_first_delivery_failed_midway_is_processed_on_redelivery(
+    paypal_emulator, live_server, monkeypatch
+):
+    order = paypal_order()
+    start = started(order)
+    paypal_emulator.approve(start.next_action.url)
+    url = webhook_url(live_server)
+    from payments.services import reconcile
+
+    real = reconcile.reconcile_payment
+    monkeypatch.setattr(reconcile, "reconcile_payment", lambda **kwargs: 1 / 0)  # a crash
+    sent = send_webhook("CHECKOUT.ORDER.APPROVED", start.intent.provider_payment_id, url)
+    assert sent["statuses"] == [500]  # PayPal will deliver it again
+    assert InboundWebhook.objects.get().processed_at is None
+
+    monkeypatch.setattr(reconcile, "reconcile_payment", real)
+    again = httpx.post(url, content=sent["body"], headers=sent["headers"])
+
+    assert again.status_code == 200
+    assert PaymentIntent.objects.get(pk=start.intent.pk).status == IntentStatus.PAID
+    assert InboundWebhook.objects.get().processed_at is not None
+
+
 # --- A webhook racing the buyer's return, on PostgreSQL -------------------------------------
 
 # How long the buyer's return waits after the release, round by round. The webhook
