@@ -10,7 +10,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        from payments import listeners  # noqa: F401  (refunds and expiry follow orders)
+        from payments import checks, listeners  # noqa: F401  (registers them)
         from payments.checkout import register_methods
 
         register_methods(settings.PAYMENTS_PROVIDERS)

@@ -24,8 +24,20 @@ CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
 
-# The emulators never run in production.
+# The emulators never run in production: the providers need their own keys (a system
+# check refuses to start with an offered provider missing them), and saved payment
+# tokens their own encryption key.
 SHOP_SANDBOX = False
+PAYMENTS_TOKEN_KEY = env("SHOP_PAYMENTS_TOKEN_KEY")
+KAKAOPAY_SECRET_KEY = env("SHOP_KAKAOPAY_SECRET_KEY", default="")
+NAVERPAY_PARTNER_ID = env("SHOP_NAVERPAY_PARTNER_ID", default="")
+NAVERPAY_CLIENT_ID = env("SHOP_NAVERPAY_CLIENT_ID", default="")
+NAVERPAY_CLIENT_SECRET = env("SHOP_NAVERPAY_CLIENT_SECRET", default="")
+NAVERPAY_CHAIN_ID = env("SHOP_NAVERPAY_CHAIN_ID", default="")
+NAVERPAY_RECURRENT_CHAIN_ID = env("SHOP_NAVERPAY_RECURRENT_CHAIN_ID", default="")
+PAYPAL_CLIENT_ID = env("SHOP_PAYPAL_CLIENT_ID", default="")
+PAYPAL_CLIENT_SECRET = env("SHOP_PAYPAL_CLIENT_SECRET", default="")
+PAYPAL_WEBHOOK_ID = env("SHOP_PAYPAL_WEBHOOK_ID", default="")
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("SHOP_WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 LOG_FORMAT = env("SHOP_LOG_FORMAT", default="json")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # base.py built LOGGING already

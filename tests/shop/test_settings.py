@@ -49,6 +49,9 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "REDIS_URL": django_settings.TEST_REDIS_URL,
         "EMAIL_URL": "smtp://mailer:password@mail.example.kr:587",
         "SHOP_METRICS_TOKEN": secrets.token_urlsafe(32),
+        "SHOP_PAYMENTS_TOKEN_KEY": secrets.token_urlsafe(32),
+        # A shop taking bank transfers only; a provider offered without keys is refused.
+        "SHOP_PAYMENTS_PROVIDERS": "",
     }
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
@@ -85,6 +88,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "REDIS_URL",
         "EMAIL_URL",
         "SHOP_METRICS_TOKEN",
+        "SHOP_PAYMENTS_TOKEN_KEY",
     ],
 )
 def test_production_refuses_to_start_without_a_required_variable(tmp_path, missing):
@@ -93,6 +97,17 @@ def test_production_refuses_to_start_without_a_required_variable(tmp_path, missi
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_production_refuses_a_provider_offered_without_its_keys(tmp_path):
+    env = production_env(tmp_path, SHOP_PAYMENTS_PROVIDERS="payments.providers.kakaopay.KakaoPay")
+    refused = run(["manage.py", "check"], env)
+    assert refused.returncode != 0
+    assert "payments.E001" in refused.stderr
+    assert "SHOP_KAKAOPAY_SECRET_KEY" in refused.stderr
+
+    env["SHOP_KAKAOPAY_SECRET_KEY"] = secrets.token_hex(20)
+    assert run(["manage.py", "check"], env).returncode == 0
 
 
 PRODUCTION_PROBE = """
