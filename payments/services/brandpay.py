@@ -43,7 +43,13 @@ from payments.services.confirm import (
     refuse_foreign,
     settle,
 )
-from payments.services.intents import Started, absolute, create_intent, end_attempt, request_of
+from payments.services.intents import (
+    Started,
+    absolute,
+    create_intent,
+    request_of,
+    send_to_provider,
+)
 from payments.services.ledger import CallLog, alerts, buyer_key_for, lock, move
 from shop.events import AdminObjectChanged, publish
 from shop.exceptions import NotFoundError
@@ -123,29 +129,12 @@ def start_registration(*, user: Any, provider_code: str) -> Started:
         register_method=True,
         expires_at=timezone.now() + timedelta(minutes=REGISTRATION_MINUTES),
     )
-    log = CallLog()
-    try:
-        next_action = provider.begin(registration_request(intent), record=log)
-    except (ProviderError, ProviderOutcomeUnknownError) as failure:
-        # Nothing is saved before the member approves at the provider: this attempt ends.
-        end_attempt(intent, log, code=getattr(failure, "code", "no_answer"), message=str(failure))
-        raise PaymentError(
-            PaymentErrorCode.PROVIDER_UNAVAILABLE,
-            _("%(provider)s did not answer. Please try again later.")
-            % {"provider": provider.label},
-            status_code=503,
-        ) from failure
-    with transaction.atomic():
-        intent = lock(intent.pk)
-        log.write(intent, PaymentEvent.Source.CHECKOUT)
-        move(
-            intent,
-            IntentStatus.PENDING_ACTION,
-            source=PaymentEvent.Source.CHECKOUT,
-            provider_payment_id=next_action.provider_payment_id[:100],
-            provider_data={**intent.provider_data, **dict(next_action.params)},
-        )
-    return Started(intent=intent, next_action=next_action)
+    return send_to_provider(
+        intent,
+        provider,
+        registration_request(intent),
+        unavailable=_("%(provider)s did not answer. Please try again later."),
+    )
 
 
 def complete_registration(intent: PaymentIntent, result: PaymentResult, *, source: str) -> str:

@@ -191,18 +191,29 @@ def start_payment(
     intent = create_intent(
         order_id=order_id, provider=provider, user=user, register_method=register_method
     )
+    return send_to_provider(
+        intent,
+        provider,
+        request_of(intent, intent.order),
+        unavailable=_("%(provider)s did not answer. Please try again, or choose another method."),
+    )
+
+
+def send_to_provider(
+    intent: PaymentIntent, provider: PaymentProvider, request: PaymentRequest, *, unavailable: str
+) -> Started:
+    """Ask the provider where the buyer goes, and record it; ``unavailable`` is the
+    message (with ``%(provider)s``) if the provider does not answer."""
     log = CallLog()
     try:
-        next_action = provider.begin(request_of(intent, intent.order), record=log)
+        next_action = provider.begin(request, record=log)
     except (ProviderError, ProviderOutcomeUnknownError) as failure:
         # Nothing can be charged before the buyer approves at the provider, and the buyer
         # never got its page: this attempt failed, whatever the provider did with it.
-        code = getattr(failure, "code", "no_answer")
-        end_attempt(intent, log, code=code, message=str(failure))
+        end_attempt(intent, log, code=getattr(failure, "code", "no_answer"), message=str(failure))
         raise PaymentError(
             PaymentErrorCode.PROVIDER_UNAVAILABLE,
-            _("%(provider)s did not answer. Please try again, or choose another method.")
-            % {"provider": provider.label},
+            unavailable % {"provider": provider.label},
             status_code=503,
         ) from failure
     with transaction.atomic():
