@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -29,14 +30,15 @@ from payments.providers.base import ProviderError
 from shop.exceptions import NotFoundError
 
 logger = logging.getLogger(__name__)
+# Lazy: the message is put in the buyer's language when it is shown, not at import.
 FAILURE_MESSAGES = {
-    IntentStatus.CANCELLED: _(
+    IntentStatus.CANCELLED: gettext_lazy(
         "The payment was cancelled. You can pay again, or choose another method."
     ),
-    IntentStatus.FAILED: _(
+    IntentStatus.FAILED: gettext_lazy(
         "The payment did not go through. You can try again, or choose another method."
     ),
-    IntentStatus.EXPIRED: _("The time to pay this order has passed."),
+    IntentStatus.EXPIRED: gettext_lazy("The time to pay this order has passed."),
 }
 
 

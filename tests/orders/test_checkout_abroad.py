@@ -240,7 +240,7 @@ def test_the_page_abroad_costs_no_more_queries_than_at_home(django_assert_max_nu
 
 def test_the_service_validates_the_method_for_the_country():
     details = {**DETAILS, **ABROAD, "payment_method": "naverpay"}
-    with pytest.raises(OrderError) as refused:
+    with pytest.raises(OrderError) as refused, translation.override("en"):
         clean_details(details, user=None)
     assert refused.value.fields["payment_method"] == [
         "This payment method is not offered for delivery to that country."
@@ -264,7 +264,7 @@ def test_the_service_validates_the_method_for_the_country():
 def test_international_numbers_are_tidied_and_checked():
     assert international_phone("  +44  20 7946   0958 ") == "+44 20 7946 0958"
     for bad in ("+0 123 4567", "+1 415", "0044 20 7946 0958", "+1 415 555 0100 ext 2"):
-        with pytest.raises(Exception, match="international format"):
+        with pytest.raises(Exception, match="international format"), translation.override("en"):
             international_phone(bad)
 
 
