@@ -64,3 +64,5 @@ bench: $(VENV)/.dev-installed  ## Measure pages, events, media and checkout on P
 	$(PY) bench/run.py
 	$(PY) bench/media.py
 	$(PY) bench/checkout.py
+	$(PY) bench/enqueue.py
+	$(PY) bench/summary.py

@@ -7,7 +7,8 @@
   fast start and a poster, as a multiple of real time (>1: faster than playback).
 
 Only the pure functions of ``catalog.media.processing`` run: no database, no broker.
-Usage: ``.venv/bin/python bench/media.py`` (BENCH_IMAGES, BENCH_VIDEO_SECONDS).
+Usage: ``.venv/bin/python bench/media.py`` (BENCH_IMAGES, BENCH_VIDEO_SECONDS). Results go
+to ``artifacts/bench/media.json`` for ``bench/summary.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image, ImageChops
@@ -85,9 +87,13 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory() as workdir:
         figures |= video_speed(Path(workdir))
+    print(f"\nMedia benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {CORES} cores")
     for key, value in figures.items():
         print(f"{key:>36}: {value}")
-    print(json.dumps(figures))
+    out = ROOT / "artifacts" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "media.json").write_text(json.dumps(figures, indent=2))
+    print(f"\nJSON: {out / 'media.json'}")
 
 
 if __name__ == "__main__":
