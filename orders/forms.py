@@ -28,6 +28,7 @@ from orders.services.placement import (
     phone_problems,
     postcode_problems,
 )
+from shop.widgets import CachedOptionsSelect
 
 RECIPIENT_FIELDS = ("recipient_name", "recipient_phone", "postcode", "road_address")
 
@@ -129,7 +130,7 @@ class CheckoutForm(forms.Form):
         choices=country_choices,
         required=False,
         initial=DOMESTIC,
-        widget=forms.Select(attrs={"autocomplete": "country"}),
+        widget=CachedOptionsSelect(country_choices, attrs={"autocomplete": "country"}),
     )
     address_id = forms.ChoiceField(
         label=_("Delivery address"), required=False, widget=forms.RadioSelect
