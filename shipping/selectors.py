@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from shipping import engine
 from shipping.models import OverseasZone, RemoteArea, ShippingPolicy
@@ -23,15 +23,48 @@ def list_policies(*, vendor_id: int) -> QuerySet[ShippingPolicy]:
 
 
 def policies_for_quote(
-    *, policy_ids: Iterable[int], vendor_ids: Iterable[int]
+    *,
+    policy_ids: Iterable[int],
+    vendor_ids: Iterable[int],
+    destination: engine.Destination | None = None,
 ) -> list[ShippingPolicy]:
-    """Return the named policies and the vendors' default policies, rules prefetched."""
+    """Return the named policies and the vendors' default policies with their rules.
+
+    With a ``destination``, only the rules a quote there reads are loaded: in Korea the
+    amount tiers of tiered policies (no query when none is), abroad the overseas zones
+    with their rates. A checkout quotes twice per order (review, then placement), so a
+    Korean address costs one query for its policies instead of three. Snapshot them with
+    ``snapshot_of(policy, destination=...)``, which reads only those.
+    """
     condition = Q(pk__in=set(policy_ids)) | Q(vendor_id__in=set(vendor_ids), is_default=True)
-    return list(with_rules(ShippingPolicy.objects.filter(condition)))
+    rows = ShippingPolicy.objects.filter(condition)
+    if destination is None:
+        return list(with_rules(rows))
+    policies = list(rows)
+    if destination.is_domestic:
+        tiered = [
+            policy for policy in policies if policy.fee_type == ShippingPolicy.FeeType.AMOUNT_TIERS
+        ]
+        prefetch_related_objects(tiered, "tiers")
+    else:
+        prefetch_related_objects(
+            policies, Prefetch("zones", queryset=OverseasZone.objects.prefetch_related("rates"))
+        )
+    return policies
 
 
-def snapshot_of(policy: ShippingPolicy) -> engine.PolicySnapshot:
-    """Return the engine's frozen view of ``policy`` (its rules must be prefetched)."""
+def snapshot_of(
+    policy: ShippingPolicy, *, destination: engine.Destination | None = None
+) -> engine.PolicySnapshot:
+    """Return the engine's frozen view of ``policy`` (its rules must be prefetched).
+
+    With a ``destination``, the rules a quote there does not read are left empty, as
+    ``policies_for_quote`` left them unloaded: the overseas zones in Korea, the amount
+    tiers abroad and for a policy that is not tiered.
+    """
+    domestic = destination is not None and destination.is_domestic
+    abroad = destination is not None and not destination.is_domestic
+    tiered = policy.fee_type == ShippingPolicy.FeeType.AMOUNT_TIERS
     return engine.PolicySnapshot(
         policy_id=policy.pk,
         vendor_id=policy.vendor_id,
@@ -40,7 +73,9 @@ def snapshot_of(policy: ShippingPolicy) -> engine.PolicySnapshot:
         base_fee=policy.base_fee,
         free_threshold=policy.free_threshold,
         per_quantity_unit=policy.per_quantity_unit,
-        tiers=tuple(engine.AmountTier(tier.min_amount, tier.fee) for tier in policy.tiers.all()),
+        tiers=()
+        if abroad or (domestic and not tiered)
+        else tuple(engine.AmountTier(tier.min_amount, tier.fee) for tier in policy.tiers.all()),
         payer=engine.Payer(policy.payer),
         bundlable=policy.bundlable,
         jeju_surcharge=policy.jeju_surcharge,
@@ -48,16 +83,18 @@ def snapshot_of(policy: ShippingPolicy) -> engine.PolicySnapshot:
         return_fee=policy.return_fee,
         exchange_fee=policy.exchange_fee,
         ships_overseas=policy.ships_overseas,
-        zones=tuple(
-            engine.OverseasZone(
-                zone.name,
-                zone.country_codes,
-                tuple(
-                    engine.WeightRate(rate.max_weight_grams, rate.fee) for rate in zone.rates.all()
-                ),
-            )
-            for zone in policy.zones.all()
-        ),
+        zones=() if domestic else zones_of(policy),
+    )
+
+
+def zones_of(policy: ShippingPolicy) -> tuple[engine.OverseasZone, ...]:
+    return tuple(
+        engine.OverseasZone(
+            zone.name,
+            zone.country_codes,
+            tuple(engine.WeightRate(rate.max_weight_grams, rate.fee) for rate in zone.rates.all()),
+        )
+        for zone in policy.zones.all()
     )
 
 

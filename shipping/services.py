@@ -57,16 +57,20 @@ class QuoteLine:
 def quote_for(*, lines: Sequence[QuoteLine], destination: engine.Destination) -> engine.Quote:
     """Return the shipping quote of ``lines`` sent to ``destination``, from current policies.
 
-    Runs a constant number of queries whatever the number of lines: the policies with
-    their tiers, zones and rates (four), and the remote areas holding the postcode (one).
+    Runs a constant number of queries whatever the number of lines: in Korea the
+    policies, the tiers of tiered ones (only if there is one) and the remote areas
+    holding the postcode (two or three); abroad the policies, zones and rates (three).
     A line naming an inactive policy ships under its vendor's default policy.
     """
     destination = engine.normalize_destination(destination)
     policies = selectors.policies_for_quote(
         policy_ids=[line.policy_id for line in lines if line.policy_id is not None],
         vendor_ids=[line.vendor_id for line in lines],
+        destination=destination,
     )
-    snapshots = {policy.pk: selectors.snapshot_of(policy) for policy in policies}
+    snapshots = {
+        policy.pk: selectors.snapshot_of(policy, destination=destination) for policy in policies
+    }
     defaults = {policy.vendor_id: policy.pk for policy in policies if policy.is_default}
     engine_lines = [
         engine.Line(

@@ -381,11 +381,11 @@ def test_quote_for_refuses_an_unknown_country_before_reading_policies(django_ass
     assert list(error.value.fields) == ["country"]
 
 
-def many_vendor_lines(count):
+def many_vendor_lines(count, *, fee_type=ShippingPolicy.FeeType.AMOUNT_TIERS):
     policies = []
     for _index in range(3):
-        policy = ShippingPolicyFactory(ships_overseas=True)
-        ShippingFeeTierFactory(policy=policy)
+        policy = ShippingPolicyFactory(ships_overseas=True, fee_type=fee_type)
+        ShippingFeeTierFactory(policy=policy, min_amount=Decimal(5000), fee=Decimal(1500))
         OverseasRateFactory(zone__policy=policy)
         policies.append(policy)
     return [
@@ -395,14 +395,31 @@ def many_vendor_lines(count):
 
 
 @pytest.mark.parametrize("count", [1, 30])
-def test_quote_for_runs_the_same_queries_for_any_number_of_lines(count, django_assert_num_queries):
-    lines = many_vendor_lines(count)
+@pytest.mark.parametrize(
+    ("fee_type", "country", "queries"),
+    [
+        ("amount_tiers", "KR", 3),  # policies, their tiers, remote areas
+        ("fixed", "KR", 2),  # policies, remote areas: no policy reads tiers
+        ("amount_tiers", "US", 3),  # policies, zones, rates: abroad no tiers
+    ],
+)
+def test_quote_for_runs_the_same_queries_for_any_number_of_lines(
+    count, fee_type, country, queries, django_assert_num_queries
+):
+    lines = many_vendor_lines(count, fee_type=fee_type)
+    postcode = "63100" if country == "KR" else "10001"
 
-    # policies, tiers, zones, rates, remote areas
-    with django_assert_num_queries(5):
-        result = services.quote_for(lines=lines, destination=Destination("KR", "63100"))
+    with django_assert_num_queries(queries):
+        result = services.quote_for(lines=lines, destination=Destination(country, postcode))
 
     assert sum(len(group.line_ids) for group in result.groups) == count
+    # What was left unread changes nothing: the fee of each parcel is the one its rules say.
+    if country != "KR":
+        assert {group.fee for group in result.groups} == {Decimal(25000)}
+    elif fee_type == "amount_tiers":
+        assert {group.fee for group in result.groups} == {Decimal(1500) + Decimal(3000)}  # + 제주
+    else:
+        assert {group.fee for group in result.groups} == {Decimal(3000) + Decimal(3000)}
 
 
 # --- Remote areas ---------------------------------------------------------------------------
