@@ -160,10 +160,15 @@ class CartView:
 
 
 def cart_lines(cart: Cart) -> list[CartLine]:
-    """Return the cart's lines with variant, product, vendor and add-ons (two queries)."""
+    """Return the cart's lines with variant, product, vendor and add-ons (two queries).
+
+    The product's description and information notice are long and no cart or checkout
+    shows them: they stay in the database.
+    """
     return list(
         CartLine.objects.filter(cart=cart)
         .select_related("variant__product__vendor")
+        .defer("variant__product__description", "variant__product__notice")
         .prefetch_related(
             Prefetch("addons", queryset=CartLineAddOn.objects.select_related("addon"))
         )

@@ -119,7 +119,10 @@ def publish(
     json.dumps(payload)  # fail here, in the caller, if a field cannot cross the broker
     actor = actor or current_actor()
     subject_type, subject_id, subject_label = _subject_of(event, subject)
-    with transaction.atomic():
+    # Inside the caller's transaction no savepoint: the row is part of the change, and a
+    # failure here fails the whole change anyway. Two statements fewer per event (an
+    # order placement is one of them).
+    with transaction.atomic(savepoint=False):
         record = AuditEvent.objects.create(
             event_type=event.name,
             payload=payload,

@@ -6,6 +6,7 @@ own transaction. Callers use ``orders.services.<name>``; modules split it by sub
 
 from orders.services.cart import (
     add_to_cart,
+    create_guest_cart,
     get_or_create_cart,
     merge_carts,
     parse_quantity,
@@ -45,6 +46,7 @@ __all__ = [
     "clean_details",
     "complete_refund",
     "confirm_purchase",
+    "create_guest_cart",
     "due_for_confirmation",
     "due_for_expiry",
     "expire_order",

@@ -38,6 +38,13 @@ def parse_quantity(value: Any, *, field: str = "quantity") -> int:
     return value
 
 
+def create_guest_cart(*, session_key: str) -> Cart:
+    """Return a new cart for a guest session's new cart key (no lookup: a new key has none)."""
+    if not session_key:
+        raise OrderError(OrderErrorCode.INVALID_CHECKOUT, _("Your session has expired."))
+    return Cart.objects.create(session_key=session_key)
+
+
 def get_or_create_cart(*, user: Any = None, session_key: str = "") -> Cart:
     """Return the member's cart, or the guest session's; create it on first use."""
     if user is not None and user.is_authenticated:
@@ -125,7 +132,8 @@ def add_to_cart(
     """Add a configuration to the cart, or raise the quantity of the identical line.
 
     ``product_id``, when the page sends it, must own the variant: a variant id swapped
-    in from another product is refused rather than silently bought.
+    in from another product is refused rather than silently bought. The line returned
+    carries its variant and product as checked.
     """
     quantity = parse_quantity(quantity)
     try:
@@ -161,6 +169,7 @@ def add_to_cart(
                 CartLineAddOn(line=line, addon_id=addon_id, quantity=count)
                 for addon_id, count in chosen_addons.items()
             )
+            line.variant = variant
             return line
         new_quantity = parse_quantity(line.quantity + quantity)
         check_purchasable(variant_id=variant_id, quantity=new_quantity)
@@ -171,6 +180,7 @@ def add_to_cart(
                 item.quantity + chosen_addons.get(item.addon_id, 0), field=f"addons.{item.addon_id}"
             )
             item.save(update_fields=["quantity"])
+        line.variant = variant
         return line
 
 

@@ -80,23 +80,22 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 def cart_add(request: HttpRequest) -> HttpResponse:
     """Add the product page's choice to the cart and go back there with a message."""
     arguments = add_to_cart_input(request.POST)
-    back = back_url(request, arguments["product_id"])
     had_key = CART_KEY in request.session
     try:
         # A refused add leaves no empty cart behind.
         with transaction.atomic():
-            services.add_to_cart(cart=open_cart(request), **arguments)
+            cart = open_cart(request)
+            line = services.add_to_cart(cart=cart, **arguments)
     except ShopError as error:
         if not had_key:
             request.session.pop(CART_KEY, None)
         messages.error(request, " ".join(error_texts(error)))
-        return redirect(back)
-    cart = find_cart(request)
-    remember_count(request, cart.lines.count() if cart else 0)
+        return redirect(back_url(request, arguments["product_id"]))
+    remember_count(request, cart.lines.count())
     messages.success(request, _("Added to your cart."))
     if request.POST.get("then") == "cart":
         return redirect("orders:cart")
-    return redirect(back)
+    return redirect(back_url(request, arguments["product_id"], product=line.variant.product))
 
 
 @require_POST
@@ -139,15 +138,22 @@ def after_change(request: HttpRequest, cart: Cart, message: str) -> HttpResponse
     return redirect("orders:cart")
 
 
-def back_url(request: HttpRequest, product_id: Any) -> str:
-    """Return the page to go back to: a safe ``next``, else the product page, else the cart."""
+def back_url(request: HttpRequest, product_id: Any, *, product: Product | None = None) -> str:
+    """Return the page to go back to: a safe ``next``, else the product page, else the cart.
+
+    ``product``, when the caller has it, saves looking its slug up.
+    """
     wanted = request.POST.get("next", "")
     if wanted and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted
     if product_id and str(product_id).isdigit():
-        slug = Product.objects.filter(pk=int(product_id)).values_list("slug", flat=True).first()
+        slug = (
+            product.slug
+            if product is not None
+            else Product.objects.filter(pk=int(product_id)).values_list("slug", flat=True).first()
+        )
         if slug is not None:
             try:
                 return reverse("catalog:product", args=[int(product_id), slug])

@@ -40,6 +40,7 @@ def open_cart(request: HttpRequest) -> Cart:
     if not key:
         key = secrets.token_urlsafe(32)
         request.session[CART_KEY] = key
+        return services.create_guest_cart(session_key=key)
     return services.get_or_create_cart(session_key=key)
 
 

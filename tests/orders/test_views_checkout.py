@@ -340,3 +340,34 @@ def test_the_checkout_page_costs_the_same_for_1_or_6_lines(django_assert_max_num
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(CHECKOUT_MAX_QUERIES):
         big.get(reverse("orders:checkout"))
+
+
+def test_a_guests_purchase_runs_a_fixed_number_of_queries_per_request(django_assert_num_queries):
+    """The storefront flow ``make bench`` rushes: each step's queries, counted exactly.
+
+    A query more on any of these is paid on every order; change a number only knowing
+    why. (A transaction is counted as its BEGIN and COMMIT: here, inside the test's own
+    transaction, they are a SAVEPOINT and its RELEASE.)
+    """
+    variant = variant_of()
+    client = Client()
+    # Begin, the cart (its key is new: no lookup), the variant checked, its text options,
+    # a savepoint (the service's own transaction), the cart locked, the same configuration
+    # looked for, the line, release, commit; the lines counted for the header; the new
+    # session (a key collision check, then begin, insert, commit: cached_db).
+    with django_assert_num_queries(15):
+        fill_cart(client, variant)
+    # The cart, its lines and their add-ons, the policies (a domestic quote of a policy
+    # that is not tiered reads neither tiers nor zones), the remote areas.
+    with django_assert_num_queries(5):
+        token = review(client)
+    # The cart; begin, the review's four reads again, the order, its vendor part and
+    # lines, the audit event, the cart's add-ons and lines deleted, the stock locked and
+    # taken, commit; the session saved (the guest's access to the order): begin, update,
+    # commit.
+    with django_assert_num_queries(18):
+        response = place(client, token)
+    assert response.status_code == 302
+    # The order with its vendor parts and lines; the session saved (the link is shown once).
+    with django_assert_num_queries(6):
+        assert client.get(response["Location"]).status_code == 200
