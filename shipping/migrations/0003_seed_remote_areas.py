@@ -51,9 +51,11 @@ RANGES = [
 ]
 
 
+# The database being migrated, not the default one: a second database (the read
+# replica's test database) is migrated too, and must not seed the first twice.
 def seed(apps, schema_editor):
     RemoteArea = apps.get_model("shipping", "RemoteArea")
-    RemoteArea.objects.bulk_create(
+    RemoteArea.objects.using(schema_editor.connection.alias).bulk_create(
         RemoteArea(name=name, kind=kind, postcode_from=start, postcode_to=end)
         for name, kind, start, end in RANGES
     )
@@ -62,7 +64,7 @@ def seed(apps, schema_editor):
 def unseed(apps, schema_editor):
     RemoteArea = apps.get_model("shipping", "RemoteArea")
     for name, kind, start, end in RANGES:
-        RemoteArea.objects.filter(
+        RemoteArea.objects.using(schema_editor.connection.alias).filter(
             name=name, kind=kind, postcode_from=start, postcode_to=end
         ).delete()
 
