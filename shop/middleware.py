@@ -1,4 +1,4 @@
-"""Per-request context: a request id, the client's IP, and the request for the audit actor."""
+"""Per-request context: a request id, the client's IP, the audit actor, where reads go."""
 
 import ipaddress
 import re
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from shop import audit
+from shop import audit, db_router
 from shop.logging import request_id_var
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -53,3 +53,54 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(address)) if address else None
     except ValueError:
         return None
+
+
+class ReplicaReadsMiddleware:
+    """Decide where each request reads (shop/db_router.py) and pin a client that wrote.
+
+    Installed by the settings only when ``DATABASE_REPLICA_URL`` is set.
+    """
+
+    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.pin_seconds = settings.DATABASE_REPLICA_PIN_SECONDS
+        self.primary_paths = tuple(settings.DATABASE_REPLICA_PRIMARY_PATHS)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with db_router.reads(replica_allowed=self.may_read_replica(request)) as reads:
+            response = self.get_response(request)
+        if reads.wrote and self.pin_seconds:
+            self.pin(response)
+        return response
+
+    def may_read_replica(self, request: HttpRequest) -> bool:
+        return (
+            request.method in self.SAFE_METHODS
+            and not request.path_info.startswith(self.primary_paths)
+            and not self.pinned(request)
+        )
+
+    def pinned(self, request: HttpRequest) -> bool:
+        if db_router.PIN_COOKIE not in request.COOKIES:
+            return False
+        # Signed with a timestamp: a client can neither forge nor stretch its pin.
+        found = request.get_signed_cookie(
+            db_router.PIN_COOKIE,
+            default=None,
+            salt=db_router.PIN_SALT,
+            max_age=self.pin_seconds,
+        )
+        return found is not None
+
+    def pin(self, response: HttpResponse) -> None:
+        response.set_signed_cookie(
+            db_router.PIN_COOKIE,
+            "1",
+            salt=db_router.PIN_SALT,
+            max_age=self.pin_seconds,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )

@@ -114,6 +114,41 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def replica_database(url: str, primary: dict) -> dict:
+    """The ``replica`` alias: a read replica of ``primary``, kept alive the same way."""
+    replica = env.db_url_config(url)
+    replica["CONN_MAX_AGE"] = primary["CONN_MAX_AGE"]
+    replica["CONN_HEALTH_CHECKS"] = primary["CONN_HEALTH_CHECKS"]
+    replica["ATOMIC_REQUESTS"] = False
+    return replica
+
+
+# A PostgreSQL read replica takes the storefront's reads; shop/db_router.py says which.
+# Unset: one database, and neither the router nor its middleware is installed.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+# Seconds a client reads the primary after a request of its own wrote (0: never pinned),
+# so it sees its own change despite the replica's lag.
+DATABASE_REPLICA_PIN_SECONDS = env.int("SHOP_DATABASE_REPLICA_PIN_SECONDS", default=5)
+# Requests under these paths read the primary: staff act on what they see, the payment
+# pages follow a provider that has just written, and they are few.
+DATABASE_REPLICA_PRIMARY_PATHS = [
+    "/admin/",
+    "/seller/",
+    "/api/v1/seller/",
+    "/payments/",
+    "/sandbox/",
+]
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_database(DATABASE_REPLICA_URL, DATABASES["default"])
+    DATABASE_ROUTERS = ["shop.db_router.PrimaryReplicaRouter"]
+    # Before the sessions, so that the session's own reads and writes are routed too.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "shop.middleware.ReplicaReadsMiddleware",
+    )
+
 # --- Cache, sessions, Redis ---------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:

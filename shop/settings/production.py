@@ -1,7 +1,7 @@
 """A real shop: secrets are required (no defaults), every security switch is on."""
 
 from shop.settings.base import *  # noqa: F403
-from shop.settings.base import env
+from shop.settings.base import DATABASE_REPLICA_URL, env, replica_database
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -10,6 +10,8 @@ SITE_URL = env("SHOP_SITE_URL")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASE_REPLICA_URL:  # base.py installed the router; the alias follows the primary
+    DATABASES["replica"] = replica_database(DATABASE_REPLICA_URL, DATABASES["default"])
 REDIS_URL = env("REDIS_URL")
 CACHES = {
     "default": {
