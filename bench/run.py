@@ -12,17 +12,21 @@ its shape is the same). Figures:
   which req/s and latency are not), SQL queries per request (counted in-process, deterministic), and
   each page's rate as a share of a trivial view on the same server (the stack's ceiling).
   The catalog pages (home, category page 1 and 10, product, search, product API) run
-  twice: with the catalog's read cache, as deployed (data and fragments cached under
-  keys that every catalog event moves on; no page is cached whole: the figures the
-  targets are checked on), and without it (``CATALOG_CACHE_READS = False``: every read
-  from the database, for reference);
+  three times: as deployed, with the page cache (``CATALOG_CACHE_PAGES``: storefront
+  pages kept whole under the version tokens every catalog event moves on, completed per
+  visitor, see shop/pagecache.py; the figures the cached targets are checked on); with
+  the read cache only (data and fragments cached under those tokens, every page
+  rendered); and with no cache (``CATALOG_CACHE_READS = False``: every read from the
+  database, every page rendered);
 * events: publish-to-delivered latency (p50/p95/p99) through the outbox and a real
   worker at a paced rate, and delivery throughput in a burst.
 
 Results go to ``artifacts/bench/latest.json`` and a timestamped copy, so two runs
-can be compared (``pages``: read cache off, ``pages_cached``: on). Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_SECONDS,
-BENCH_EVENTS, BENCH_PRODUCTS (catalog size), BENCH_SEARCH (the search word),
-BENCH_CACHE (``both``, ``off`` or ``on``: which catalog runs to make).
+can be compared (``pages``: no cache, ``pages_cached``: read cache on,
+``pages_page_cached``: page cache on too). Environment: BENCH_DATABASE_URL,
+BENCH_REDIS_URL, BENCH_SECONDS, BENCH_EVENTS, BENCH_PRODUCTS (catalog size), BENCH_SEARCH
+(the search word), BENCH_CACHE (which catalog runs to make: ``all``, the default;
+``both``: off and on; ``off``, ``reads`` or ``on``: one of them).
 """
 
 from __future__ import annotations
@@ -56,9 +60,16 @@ EVENT_PACED = int(os.environ.get("BENCH_PACED_EVENTS", "100"))
 EVENT_RATE = float(os.environ.get("BENCH_PACED_RATE", "20"))
 PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "10000"))
 SEARCH = os.environ.get("BENCH_SEARCH", "데일리")  # an adjective and a brand: many matches
-CACHE_MODES = {"both": (False, True), "off": (False,), "on": (True,)}[
-    os.environ.get("BENCH_CACHE", "both")
-]
+# (catalog read cache, page cache) of each run, and the key of its results.
+CACHE_RUNS = {"off": (False, False), "reads": (True, False), "on": (True, True)}
+RESULT_KEYS = {"off": "pages", "reads": "pages_cached", "on": "pages_page_cached"}
+CACHE_MODES = {
+    "all": ("off", "reads", "on"),
+    "both": ("off", "on"),
+    "off": ("off",),
+    "reads": ("reads",),
+    "on": ("on",),
+}[os.environ.get("BENCH_CACHE", "all")]
 CATEGORY_PAGE = 10  # the deep page: reached by following the keyset cursor
 BIN = Path(sys.executable).parent
 # The in-process query counts run without collectstatic: whitenoise's warning is noise here.
@@ -115,8 +126,9 @@ def main() -> None:
     results: dict = {"catalog": {"generate_catalog": catalog_line}}
     worker = start_worker()
     try:
-        for cache_reads in CACHE_MODES:
-            server = start_gunicorn(settings_dir, cache_reads=cache_reads)
+        for mode in CACHE_MODES:
+            cache_reads, cache_pages = CACHE_RUNS[mode]
+            server = start_gunicorn(settings_dir, cache_reads=cache_reads, cache_pages=cache_pages)
             try:
                 wait_until_up()
                 if "paths" not in results["catalog"]:
@@ -126,8 +138,9 @@ def main() -> None:
                     if cache_reads
                     else all_pages(results["catalog"])
                 )
-                key = "pages_cached" if cache_reads else "pages"
-                results[key] = bench_pages(pages, token, server, cache_reads=cache_reads)
+                results[RESULT_KEYS[mode]] = bench_pages(
+                    pages, token, server, cache_reads=cache_reads, cache_pages=cache_pages
+                )
             finally:
                 stop(server)
         results["events"] = bench_events()
@@ -213,11 +226,12 @@ def create_bench_user() -> str:
     return manage("shell", "-c", code).strip().splitlines()[-1]
 
 
-def start_gunicorn(settings_dir: Path, *, cache_reads: bool) -> subprocess.Popen:
-    """Start gunicorn on the embedded settings, with the catalog's read cache on or off."""
-    module = "bench_settings_cached" if cache_reads else "bench_settings_uncached"
+def start_gunicorn(settings_dir: Path, *, cache_reads: bool, cache_pages: bool) -> subprocess.Popen:
+    """Start gunicorn on the embedded settings, with the catalog's caches on or off."""
+    module = f"bench_settings_{int(cache_reads)}{int(cache_pages)}"
     (settings_dir / f"{module}.py").write_text(
-        f"from shop.settings.base import *  # noqa: F403\nCATALOG_CACHE_READS = {cache_reads}\n"
+        "from shop.settings.base import *  # noqa: F403\n"
+        f"CATALOG_CACHE_READS = {cache_reads}\nCATALOG_CACHE_PAGES = {cache_pages}\n"
     )
     return subprocess.Popen(  # noqa: S603
         [
@@ -356,12 +370,17 @@ def bench_pages(
     server: subprocess.Popen,
     *,
     cache_reads: bool,
+    cache_pages: bool,
 ) -> list[dict]:
     results = []
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_REPORT)
-    mode = "cached" if cache_reads else "uncached"
-    print(f"\npages, catalog read cache {'on' if cache_reads else 'off'}:", flush=True)
+    mode = "page cached" if cache_pages else "cached" if cache_reads else "uncached"
+    print(
+        f"\npages, catalog read cache {'on' if cache_reads else 'off'}, "
+        f"page cache {'on' if cache_pages else 'off'}:",
+        flush=True,
+    )
     for label, path, authenticated in pages:
         headers = ["-H", f"Authorization: Bearer {token}"] if authenticated else []
         headers += ["-H", "Accept-Language: ko"]
@@ -389,7 +408,9 @@ def bench_pages(
             "app_cpu_ms": round((after[0] - before[0]) * 1000 / max(requests, 1), 2),
             "db_cpu_ms": round((after[1] - before[1]) * 1000 / max(requests, 1), 2),
             "errors": int(errors),
-            "queries": count_queries(path, token if authenticated else None, cache_reads),
+            "queries": count_queries(
+                path, token if authenticated else None, cache_reads, cache_pages
+            ),
         }
         # What the cores could serve if they did nothing else: robust on a shared machine,
         # where req/s and latency depend on the neighbours (wrk's own cost left out).
@@ -433,15 +454,16 @@ def cpu_seconds(server: subprocess.Popen) -> tuple[float, float]:
     return app, sum(_process_cpu(pid) for pid in backends)
 
 
-def count_queries(path: str, token: str | None, cache_reads: bool) -> int:
-    """Return the SQL queries of one warm request, counted in this process."""
+def count_queries(path: str, token: str | None, cache_reads: bool, cache_pages: bool) -> int:
+    """Return the SQL queries of one warm request, counted in this process (a visitor
+    without a session: with the page cache, a page served from it)."""
     from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="ko", **headers)
-    with override_settings(CATALOG_CACHE_READS=cache_reads):
+    with override_settings(CATALOG_CACHE_READS=cache_reads, CATALOG_CACHE_PAGES=cache_pages):
         client.get(path)  # warm caches and the connection, as a running server would be
         with CaptureQueriesContext(connection) as context:
             client.get(path)
@@ -518,17 +540,14 @@ def report(results: dict) -> None:
         f"{catalog['page_size']} a page); search {catalog['search']!r} matches "
         f"{catalog['search_matches']} products"
     )
-    for key, title in (
-        ("pages_cached", "catalog read cache ON (as deployed; the targets are checked here)"),
-        ("pages", "catalog read cache OFF (every read from the database, for reference)"),
-    ):
+    for key, title in RUN_TITLES.items():
         if key in results:
             print(f"\n{title}")
             _print_pages(results[key])
-    checked = "pages_cached" if "pages_cached" in results else "pages"
-    if checked in results:
-        label = "read cache on" if checked == "pages_cached" else "read cache off"
-        print(f"\ntargets ({label}, no page cached whole):")
+    checked = next((key for key in RUN_TITLES if key in results), None)
+    if checked is not None:
+        label = {"pages_page_cached": "page cache on", "pages_cached": "read cache on"}
+        print(f"\ntargets ({label.get(checked, 'no cache')}):")
         for line in check_targets(results[checked]):
             print(f"  {line}")
     events = results["events"]
@@ -549,6 +568,13 @@ def report(results: dict) -> None:
     (out / f"{stamp}.json").write_text(text)
     (out / "latest.json").write_text(text)
     print(f"\nJSON: {out / 'latest.json'}")
+
+
+RUN_TITLES = {
+    "pages_page_cached": "page cache ON (as deployed: pages kept whole, completed per visitor)",
+    "pages_cached": "catalog read cache ON, page cache OFF (every page rendered)",
+    "pages": "no cache (every read from the database, every page rendered)",
+}
 
 
 def _print_pages(rows: list[dict]) -> None:

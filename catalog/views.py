@@ -1,7 +1,8 @@
 """Storefront pages of the catalog: home, category listing, search and the product page.
 
 Views stay thin: the reads are in ``catalog.selectors`` (fixed query counts, cached
-where safe), the filters in ``catalog.filters``.
+where safe), the filters in ``catalog.filters``. Each page is also kept whole
+(``shop.pagecache``) under the catalog's version tokens, completed per visitor.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from django.views.decorators.http import require_safe
 
 from catalog import selectors
 from catalog.filters import SORT_CHOICES, ProductFilter
+from catalog.selectors import caching
 from catalog.selectors.product_page import ProductPage, breadcrumb, options_script, product_page
+from shop.pagecache import cached_page
 
 SEARCH_MAX_LENGTH = 100
 
@@ -32,7 +35,18 @@ def product_url(product_id: int, slug: str) -> str:
     return reverse("catalog:product", args=[product_id, slug])
 
 
+def listing_versions(**url_kwargs: Any) -> list[str] | None:
+    """A listing shows any product: it is kept until any product or category changes."""
+    return caching.page_versions()
+
+
+def product_versions(*, pk: int, **url_kwargs: Any) -> list[str] | None:
+    """A product page is kept until its product or a category changes."""
+    return caching.page_versions(product_id=pk)
+
+
 @require_safe
+@cached_page(versions=listing_versions)
 def home(request: HttpRequest) -> HttpResponse:
     """Show the featured categories and the newest products."""
     data = selectors.home_data()
@@ -77,6 +91,7 @@ def _render_listing(request: HttpRequest, template: str, context: dict[str, Any]
 
 
 @require_safe
+@cached_page(versions=listing_versions)
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     """List a category's products (and its subcategories') with filters, sort and keyset pages."""
     listing = selectors.category_listing(slug)
@@ -101,6 +116,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@cached_page(versions=listing_versions)
 def search(request: HttpRequest) -> HttpResponse:
     """Find products by a Korean (or any) substring of their name, brand or summary."""
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
@@ -119,6 +135,7 @@ def cart_add_url() -> str:
 
 
 @require_safe
+@cached_page(versions=product_versions)
 def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     """Show a product; any other slug answers a permanent redirect to the canonical URL."""
     page: ProductPage | None = product_page(product_id=pk)

@@ -7,19 +7,24 @@ Two generations, each a short token kept in the cache, are part of every key:
 - the *listing* generation changes when any product changes (price, status, stock,
   media): the home page and the category facets are rebuilt, product pages are not.
 
-A product page is cached under its product id and deleted when that product changes.
-Changing a token instead of deleting keys by pattern works on every cache backend.
+- each product has a token of its own too, which changes when that product changes: its
+  page's data is cached under it (and the catalog generation), and so is its whole page.
+
+Changing a token instead of deleting keys works on every cache backend, and leaves no
+race: a copy built from rows read before a change is stored under the token read before
+it, which the change has moved on, so no later request finds it.
 
 ``settings.CATALOG_CACHE_READS = False`` turns every read into a fresh build (no cache
 round trip at all): ``make bench`` measures the pages that way as well as cached.
+``settings.CATALOG_CACHE_PAGES`` (on by default, and only with the reads cached) keeps
+the storefront's pages whole (``shop.pagecache``) under the tokens of ``page_versions``.
 
 Two savings on the round trips of a page's reads:
 
 - inside ``snapshot()`` the generations are read once, however many keys are made;
 - a value under a key that names both generations never changes (a change makes a new
   key), so ``cached(..., local=True)`` keeps the last few such values in the process and
-  skips the cache round trip and the unpickling. Product pages are deleted by key, so
-  they are never kept locally.
+  skips the cache round trip and the unpickling.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ T = TypeVar("T")
 
 CATALOG_GENERATION = "catalog:gen"
 LISTING_GENERATION = "catalog:gen:listing"
+PRODUCT_GENERATION = "catalog:gen:product:{}"
 TIMEOUT = 60 * 60  # an hour: invalidation is by event, the timeout only bounds memory
 _MISSING = object()
 _OFF = ("off", "off")
@@ -53,6 +59,24 @@ def enabled() -> bool:
     return getattr(settings, "CATALOG_CACHE_READS", True)
 
 
+def pages_enabled() -> bool:
+    return enabled() and getattr(settings, "CATALOG_CACHE_PAGES", True)
+
+
+def page_versions(*, product_id: int | None = None) -> list[str] | None:
+    """Return the keys of the tokens a cached storefront page is kept under (None: off).
+
+    A listing (home, category, search) shows any product: the catalog and listing
+    generations. A product page shows its product and the category tree: the catalog
+    generation and the product's own token, so a sale of another product keeps it.
+    """
+    if not pages_enabled():
+        return None
+    if product_id is None:
+        return [CATALOG_GENERATION, LISTING_GENERATION]
+    return [CATALOG_GENERATION, PRODUCT_GENERATION.format(int(product_id))]
+
+
 @contextmanager
 def snapshot() -> Iterator[None]:
     """Make every key inside from one read of the generations (one page's reads)."""
@@ -63,9 +87,7 @@ def snapshot() -> Iterator[None]:
         _snapshot.reset(token)
 
 
-def _generations(*, live: bool = False) -> tuple[str, str]:
-    if live:
-        return _read_generations()
+def _generations() -> tuple[str, str]:
     if not enabled():  # keys are never read: skip the cache round trip
         return _OFF
     held = _snapshot.get()
@@ -90,9 +112,22 @@ def _reset(key: str) -> str:
     return token
 
 
-def product_key(product_id: int, *, live: bool = False) -> str:
-    catalog_gen, _listing = _generations(live=live)
-    return f"catalog:{catalog_gen}:product:{product_id}"
+def _start(key: str) -> str:
+    """Return the token under ``key``, made now if there is none (never replacing one that
+    a change has just moved: ``add``, not ``set``)."""
+    cache.add(key, uuid.uuid4().hex[:12], timeout=None)
+    return cache.get(key) or uuid.uuid4().hex[:12]  # no cache: a key nobody will read
+
+
+def product_key(product_id: int) -> str:
+    """Return the key of a product page's data: the catalog generation and its own token."""
+    if not enabled():
+        return f"catalog:off:product:{product_id}"
+    own = PRODUCT_GENERATION.format(product_id)
+    found = cache.get_many([CATALOG_GENERATION, own])
+    catalog_gen = found.get(CATALOG_GENERATION) or _reset(CATALOG_GENERATION)
+    product_gen = found.get(own) or _start(own)
+    return f"catalog:{catalog_gen}:product:{product_id}:{product_gen}"
 
 
 def listing_key(name: str) -> str:
@@ -132,10 +167,13 @@ def cached(key: str, build: Callable[[], T], timeout: int = TIMEOUT, *, local: b
 
 
 def forget_product(product_id: int) -> None:
-    """Drop what shows ``product_id``: its page and every listing-level read."""
-    # The real key even when this process reads uncached: other processes may cache.
-    cache.delete(product_key(product_id, live=True))
-    _reset(LISTING_GENERATION)
+    """Drop what shows ``product_id``: its page and every listing-level read.
+
+    Done even when this process reads uncached: other processes may cache.
+    """
+    new = {PRODUCT_GENERATION.format(product_id): uuid.uuid4().hex[:12]}
+    new[LISTING_GENERATION] = uuid.uuid4().hex[:12]
+    cache.set_many(new, timeout=None)
 
 
 def forget_listings() -> None:

@@ -1,8 +1,9 @@
 """Everything the product page shows, read in a fixed number of queries and cached per product.
 
 The page is built from plain values (no model instances) so the cached copy is small
-and a template never triggers a lazy query. ``catalog.listeners`` deletes the copy when
-the product, its price, stock, options or media change.
+and a template never triggers a lazy query. It is cached under the product's own token,
+which ``catalog.listeners`` moves when the product, its price, stock, options or media
+change; a copy under a key never changes, so the process keeps its last ones too.
 
 Queries on a miss, whatever the number of variants: the product with its vendor, its
 category ids, its option values (groups joined), its variants with their value links,
@@ -113,7 +114,7 @@ def _visible(product_id: int) -> QuerySet[Product]:
 
 def product_page(*, product_id: int) -> ProductPage | None:
     """Return the product page of a visible product (None when there is none), cached."""
-    return caching.cached(caching.product_key(product_id), lambda: _build(product_id))
+    return caching.cached(caching.product_key(product_id), lambda: _build(product_id), local=True)
 
 
 def _build(product_id: int) -> ProductPage | None:

@@ -387,6 +387,11 @@ SPECTACULAR_SETTINGS = {
 
 # --- Storefront ---------------------------------------------------------------------
 SHOP_NAME = env("SHOP_NAME", default="")  # empty: the translated word "Shop"
+# The catalog's reads (category tree, cards, product data) are cached under version
+# tokens every catalog event moves; with them, the storefront's pages are kept whole and
+# completed per visitor (shop.pagecache). Off only to measure (make bench) or debug.
+CATALOG_CACHE_READS = True
+CATALOG_CACHE_PAGES = True
 # The seller details Korean e-commerce law (전자상거래법 제10조) asks every storefront to show;
 # the footer lists each one, empty until the merchant fills it in.
 SHOP_BUSINESS_INFO = {

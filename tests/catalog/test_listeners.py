@@ -34,12 +34,20 @@ def test_price_change_shows_on_the_product_page_and_home_at_once(
     assert "12,000원" in page(client, "/")
 
 
-def test_cached_product_page_is_served_from_the_cache(client, django_assert_num_queries) -> None:
+def test_cached_product_page_is_served_from_the_cache(
+    client, django_assert_num_queries, settings
+) -> None:
     product = ProductFactory()
     url = reverse("catalog:product", args=[product.pk, product.slug])
+    settings.CATALOG_CACHE_PAGES = False
     page(client, url)
-    # Warm: only the shipping summary (not cached: shipping changes have no catalog event).
+    # Warm reads: only the shipping summary (it has no catalog event).
     with django_assert_num_queries(1):
+        page(client, url)
+    settings.CATALOG_CACHE_PAGES = True
+    page(client, url)
+    # The page kept whole: shipping drops it when a policy changes (test_page_cache.py).
+    with django_assert_num_queries(0):
         page(client, url)
 
 

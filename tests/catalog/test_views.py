@@ -218,8 +218,9 @@ def test_category_page_costs_the_same_for_1_or_24_products_and_on_page_10(client
 
 
 def test_listing_pages_read_their_cards_with_the_covers_in_one_query(
-    client, django_assert_num_queries
+    client, django_assert_num_queries, settings
 ) -> None:
+    settings.CATALOG_CACHE_PAGES = False  # the reads under the page cache (test_page_cache.py)
     category = CategoryFactory(slug="c")
     products_in(category, 3, name="이어폰")
     url = reverse("catalog:category", args=["c"])
