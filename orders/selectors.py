@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from catalog.models import AddOn, Product, TextOption, Variant
 from orders.models import Cart, CartLine, CartLineAddOn, Order, OrderLine, VendorShipment
+from orders.models.cart import PLAIN_CONFIG_KEY
 from shipping import engine
 from shipping.exceptions import ShippingError, ShippingErrorCode
 from shipping.services import QuoteLine, quote_for
@@ -160,20 +161,29 @@ class CartView:
 
 
 def cart_lines(cart: Cart) -> list[CartLine]:
-    """Return the cart's lines with variant, product, vendor and add-ons (two queries).
+    """Return the cart's lines with variant, product, vendor and add-ons (one or two queries).
 
     The product's description and information notice are long and no cart or checkout
-    shows them: they stay in the database.
+    shows them: they stay in the database. Add-ons are looked up only for lines whose
+    configuration has some (one query fewer for a cart of plain items, on every cart
+    and checkout read).
     """
-    return list(
+    lines = list(
         CartLine.objects.filter(cart=cart)
         .select_related("variant__product__vendor")
         .defer("variant__product__description", "variant__product__notice")
-        .prefetch_related(
-            Prefetch("addons", queryset=CartLineAddOn.objects.select_related("addon"))
-        )
         .order_by("pk")
     )
+    prefetch_related_objects(
+        [line for line in lines if line.config_key != PLAIN_CONFIG_KEY],
+        Prefetch("addons", queryset=CartLineAddOn.objects.select_related("addon")),
+    )
+    return lines
+
+
+def addons_of(line: CartLine) -> list[CartLineAddOn]:
+    """Return a line's add-ons as ``cart_lines`` loaded them: none for a plain line."""
+    return [] if line.config_key == PLAIN_CONFIG_KEY else list(line.addons.all())
 
 
 def cart_view(
@@ -288,7 +298,7 @@ def price_line(line: CartLine, text_options: dict[int, TextOption]) -> PricedLin
             else _("Out of stock.")
         )
     addons = []
-    for item in line.addons.all():
+    for item in addons_of(line):
         addon = item.addon
         if not addon.is_active or addon.product_id != product.pk:
             problems.append(_("%(name)s is no longer for sale.") % {"name": addon.name})

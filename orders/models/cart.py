@@ -6,6 +6,10 @@ change reaches the cart and nothing a client sends can set one.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +19,19 @@ from shop.models import TimeStampedModel
 
 # A quantity above this is a typo or an attack, not a purchase; the database agrees.
 MAX_LINE_QUANTITY = 999
+
+
+def config_key(addon_ids: Iterable[int], text_inputs: Mapping[int, str]) -> str:
+    """Return the digest that makes identical configurations one line."""
+    canonical = json.dumps(
+        {"addons": sorted(addon_ids), "texts": sorted((str(k), v) for k, v in text_inputs.items())},
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# The configuration of a line with no add-on and no text: such a line has no add-on rows.
+PLAIN_CONFIG_KEY = config_key([], {})
 
 
 class Cart(TimeStampedModel):

@@ -9,8 +9,6 @@ audit event (one per click would flood the outbox); placing the order does.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,7 +19,7 @@ from catalog.models import AddOn
 from catalog.services import check_purchasable, clean_text_inputs
 from orders.exceptions import OrderError, OrderErrorCode
 from orders.models import Cart, CartLine, CartLineAddOn
-from orders.models.cart import MAX_LINE_QUANTITY
+from orders.models.cart import MAX_LINE_QUANTITY, config_key
 from shop.exceptions import NotFoundError
 
 
@@ -54,15 +52,6 @@ def get_or_create_cart(*, user: Any = None, session_key: str = "") -> Cart:
         raise OrderError(OrderErrorCode.INVALID_CHECKOUT, _("Your session has expired."))
     cart, _created = Cart.objects.get_or_create(session_key=session_key, user=None)
     return cart
-
-
-def config_key(addon_ids: list[int], text_inputs: Mapping[int, str]) -> str:
-    """Return the digest that makes identical configurations one line."""
-    canonical = json.dumps(
-        {"addons": sorted(addon_ids), "texts": sorted((str(k), v) for k, v in text_inputs.items())},
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def clean_addons(*, product_id: int, addons: Mapping[Any, Any] | None) -> dict[int, int]:

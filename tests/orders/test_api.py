@@ -269,9 +269,15 @@ def test_the_cart_runs_a_fixed_number_of_queries_whatever_its_lines(
     user_client, user, django_assert_max_num_queries
 ):
     cart = services.get_or_create_cart(user=user)
-    services.add_to_cart(cart=cart, variant_id=variant_of().pk, quantity=1)
+    first = variant_of()
+    services.add_to_cart(cart=cart, variant_id=first.pk, quantity=1)
+    with django_assert_max_num_queries(20) as plain:
+        assert user_client.get(CART).status_code == 200
+    services.add_to_cart(cart=cart, variant_id=first.pk, quantity=1, addons={addon_of(first).pk: 1})
     with django_assert_max_num_queries(20) as small:
         assert user_client.get(CART).status_code == 200
+    # Add-ons are looked up only when a line has some: one query, whatever the lines.
+    assert len(small.captured_queries) == len(plain.captured_queries) + 1
     vendors = [vendor_with_policy() for _ in range(3)]
     for index in range(6):
         variant = variant_of(vendors[index % 3])
@@ -282,7 +288,7 @@ def test_the_cart_runs_a_fixed_number_of_queries_whatever_its_lines(
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         body = user_client.get(f"{CART}?postcode={JEJU}").json()
 
-    assert len(body["lines"]) == 7
+    assert len(body["lines"]) == 8
     assert len(large.captured_queries) == len(small.captured_queries)
 
 

@@ -357,15 +357,16 @@ def test_a_guests_purchase_runs_a_fixed_number_of_queries_per_request(django_ass
     # session (a key collision check, then begin, insert, commit: cached_db).
     with django_assert_num_queries(15):
         fill_cart(client, variant)
-    # The cart, its lines and their add-ons, the policies (a domestic quote of a policy
-    # that is not tiered reads neither tiers nor zones), the remote areas.
-    with django_assert_num_queries(5):
+    # The cart, its lines (a line without add-ons or texts looks no add-on up), the
+    # policies (a domestic quote of a policy that is not tiered reads neither tiers nor
+    # zones), the remote areas.
+    with django_assert_num_queries(4):
         token = review(client)
-    # The cart; begin, the review's four reads again, the order, its vendor part and
+    # The cart; begin, the review's three reads again, the order, its vendor part and
     # lines, the audit event, the cart's add-ons and lines deleted, the stock locked and
     # taken, commit; the session saved (the guest's access to the order): begin, update,
     # commit.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = place(client, token)
     assert response.status_code == 302
     # The order with its vendor parts and lines; the session saved (the link is shown once).
