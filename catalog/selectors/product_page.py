@@ -8,8 +8,7 @@ change; a copy under a key never changes, so the process keeps its last ones too
 Queries on a miss, whatever the number of variants: the product with its vendor, its
 category ids, its option values (groups joined), its variants with their value links,
 add-ons, text options and ready media: seven; and the category tree for the breadcrumb
-(itself cached). Each is compiled once per process and run again with the next
-product's id (``compiled.fetch``): building and compiling them was half of a miss.
+(itself cached).
 """
 
 from __future__ import annotations
@@ -25,14 +24,8 @@ from catalog.media.models import MediaKind, MediaStatus, ProductMedia
 from catalog.models import AddOn, OptionValue, Product, TextOption, Variant
 from catalog.notices import notice_fields
 from catalog.sanitize import clean_description
-from catalog.selectors import caching, compiled
-from catalog.selectors.storefront import (
-    CategoryEntry,
-    CategoryIndex,
-    category_index,
-    media_url,
-    rendition_urls,
-)
+from catalog.selectors import caching
+from catalog.selectors.storefront import CategoryEntry, CategoryIndex, category_index
 from vendors.models import Vendor
 
 OPTIONS_SCRIPT_ID = "product-options"
@@ -111,24 +104,6 @@ class ProductPage:
         }
 
 
-PRODUCT_VALUES = (
-    "id",
-    "slug",
-    "name",
-    "summary",
-    "description",
-    "brand",
-    "price",
-    "status",
-    "is_tax_free",
-    "vendor_id",
-    "shipping_policy_id",
-    "notice_type",
-    "notice",
-    *VENDOR_FIELDS,
-)
-
-
 def _visible(product_id: int) -> QuerySet[Product]:
     return Product.objects.filter(
         pk=product_id,
@@ -137,30 +112,34 @@ def _visible(product_id: int) -> QuerySet[Product]:
     )
 
 
-def _rows(name: str, build: Any, product_id: int) -> list[Any]:
-    """Run the product page's query ``name`` (``build(product_id)``) for ``product_id``."""
-    return compiled.fetch(build, ("product_page", name), Product.objects.db, (product_id,))
-
-
 def product_page(*, product_id: int) -> ProductPage | None:
     """Return the product page of a visible product (None when there is none), cached."""
     return caching.cached(caching.product_key(product_id), lambda: _build(product_id), local=True)
 
 
-def _product_row(product_id: int) -> QuerySet[Product]:
-    return _visible(product_id).values(*PRODUCT_VALUES).order_by()[:1]
-
-
-def _category_ids(product_id: int) -> QuerySet[Any]:
-    through = Product.categories.through.objects.filter(product_id=product_id)
-    return through.order_by("pk").values_list("category_id", flat=True)
-
-
 def _build(product_id: int) -> ProductPage | None:
-    found = _rows("product", _product_row, product_id)
-    if not found:
+    row = (
+        _visible(product_id)
+        .values(
+            "id",
+            "slug",
+            "name",
+            "summary",
+            "description",
+            "brand",
+            "price",
+            "status",
+            "is_tax_free",
+            "vendor_id",
+            "shipping_policy_id",
+            "notice_type",
+            "notice",
+            *VENDOR_FIELDS,
+        )
+        .first()
+    )
+    if row is None:
         return None
-    row = found[0]
     vendor = {name.removeprefix("vendor__"): row.pop(name) for name in VENDOR_FIELDS}
     # Services sanitise on save; cleaning again here (once per cache miss) also covers
     # rows written around them, since the template prints this HTML as it is.
@@ -169,7 +148,11 @@ def _build(product_id: int) -> ProductPage | None:
     page = ProductPage(
         **row,
         vendor=vendor,
-        category_ids=_rows("categories", _category_ids, product_id),
+        category_ids=list(
+            Product.categories.through.objects.filter(product_id=product_id).values_list(
+                "category_id", flat=True
+            )
+        ),
         notice=[
             (str(label), str(notice.get(key, "")))
             for key, label in notice_fields(notice_type).items()
@@ -193,32 +176,24 @@ def options_script(page: ProductPage) -> str:
     return json_script(page.options_json(), OPTIONS_SCRIPT_ID)
 
 
-def _option_values(product_id: int) -> QuerySet[Any]:
-    return (
-        OptionValue.objects.filter(group__product_id=product_id)
+def _add_options(page: ProductPage) -> None:
+    groups: dict[int, dict[str, Any]] = {}
+    values = (
+        OptionValue.objects.filter(group__product_id=page.id)
         .order_by("group__position", "group_id", "position", "id")
         .values_list("id", "value", "group_id", "group__name")
     )
-
-
-def _variant_rows(product_id: int) -> QuerySet[Any]:
-    # One row per (variant, value): the value links come with the variants, not in a
-    # query of their own (a variant without options has one row, value None).
-    return (
-        Variant.objects.filter(product_id=product_id, is_active=True)
-        .order_by("position", "pk")
-        .values_list("id", "label", "sku", "extra_price", "stock", "option_values__id")
-    )
-
-
-def _add_options(page: ProductPage) -> None:
-    groups: dict[int, dict[str, Any]] = {}
-    for value_id, value, group_id, group_name in _rows("values", _option_values, page.id):
+    for value_id, value, group_id, group_name in values:
         group = groups.setdefault(group_id, {"id": group_id, "name": group_name, "values": []})
         group["values"].append({"id": value_id, "value": value})
     page.option_groups = list(groups.values())
+    # One row per (variant, value): the value links come with the variants, not in a
+    # query of their own (a variant without options has one row, value None).
     variants: dict[int, dict[str, Any]] = {}
-    for variant_id, label, sku, extra, stock, value_id in _rows("variants", _variant_rows, page.id):
+    rows = Variant.objects.filter(product_id=page.id, is_active=True).values_list(
+        "id", "label", "sku", "extra_price", "stock", "option_values__id"
+    )
+    for variant_id, label, sku, extra, stock, value_id in rows:
         variant = variants.get(variant_id)
         if variant is None:
             variant = variants[variant_id] = {
@@ -237,79 +212,39 @@ def _add_options(page: ProductPage) -> None:
     page.variants = list(variants.values())
 
 
-def _addon_rows(product_id: int) -> QuerySet[Any]:
-    return (
-        AddOn.objects.filter(product_id=product_id, is_active=True)
-        .order_by("position", "pk")
-        .values_list("id", "name", "price", "stock")
-    )
-
-
-def _text_option_rows(product_id: int) -> QuerySet[Any]:
-    return (
-        TextOption.objects.filter(product_id=product_id)
-        .order_by("position", "pk")
-        .values_list("id", "label", "max_length", "is_required")
-    )
-
-
 def _add_extras(page: ProductPage) -> None:
     page.addons = [
         {"id": pk, "name": name, "price": price, "stock": stock, "in_stock": stock > 0}
-        for pk, name, price, stock in _rows("addons", _addon_rows, page.id)
+        for pk, name, price, stock in AddOn.objects.filter(
+            product_id=page.id, is_active=True
+        ).values_list("id", "name", "price", "stock")
     ]
     page.text_options = [
         {"id": pk, "label": label, "max_length": max_length, "required": required}
-        for pk, label, max_length, required in _rows("text_options", _text_option_rows, page.id)
+        for pk, label, max_length, required in TextOption.objects.filter(
+            product_id=page.id
+        ).values_list("id", "label", "max_length", "is_required")
     ]
 
 
-def _media_rows(product_id: int) -> QuerySet[Any]:
-    return (
-        ProductMedia.objects.filter(product_id=product_id, status=MediaStatus.READY)
-        .order_by("position", "id")
-        .values_list(
-            "id", "kind", "variant_id", "renditions", "poster", "alt_text", "width", "height"
-        )
-    )
-
-
-def _widest(urls: dict[int, str], max_width: int) -> str:
-    """The widest of ``urls`` no wider than ``max_width`` (the narrowest if none is), as
-    ``ProductMedia.url`` picks it."""
-    if not urls:
-        return ""
-    fitting = [width for width in urls if width <= max_width]
-    return urls[max(fitting) if fitting else min(urls)]
-
-
 def _add_media(page: ProductPage) -> None:
-    # From the rows' values, each URL made once (ProductMedia.url() and srcset() made
-    # every rendition's URL again for each of the four an image needs).
-    for pk, kind, variant_id, renditions, poster, alt, width, height in _rows(
-        "media", _media_rows, page.id
-    ):
-        renditions = renditions or {}
-        if kind == MediaKind.IMAGE:
-            webp = rendition_urls(renditions, "webp")
+    rows = ProductMedia.objects.filter(product_id=page.id, status=MediaStatus.READY).order_by(
+        "position", "id"
+    )
+    for media in rows:
+        if media.kind == MediaKind.IMAGE:
             page.images.append(
                 {
-                    "id": pk,
-                    "variant_id": variant_id,
-                    "src": _widest(webp, GALLERY_WIDTH),
-                    "thumb": _widest(webp, THUMB_WIDTH),
-                    "srcset": ", ".join(f"{url} {size}w" for size, url in webp.items()),
-                    "fallback": _widest(rendition_urls(renditions, "jpeg"), GALLERY_WIDTH),
-                    "alt": alt or page.name,
-                    "width": width,
-                    "height": height,
+                    "id": media.pk,
+                    "variant_id": media.variant_id,
+                    "src": media.url(GALLERY_WIDTH),
+                    "thumb": media.url(THUMB_WIDTH),
+                    "srcset": media.srcset(),
+                    "fallback": media.url(GALLERY_WIDTH, fmt="jpeg"),
+                    "alt": media.alt_text or page.name,
+                    "width": media.width,
+                    "height": media.height,
                 }
             )
-        elif videos := renditions.get("mp4"):
-            page.videos.append(
-                {
-                    "id": pk,
-                    "src": media_url(next(iter(videos.values()))),
-                    "poster": media_url(poster) if poster else "",
-                }
-            )
+        elif media.video_url:
+            page.videos.append({"id": media.pk, "src": media.video_url, "poster": media.poster_url})

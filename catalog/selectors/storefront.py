@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,8 +22,10 @@ from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import quote
 
+from django.core.exceptions import EmptyResultSet
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
+from django.db import connections
 from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.dispatch import receiver
@@ -31,7 +35,7 @@ from django.urls.resolvers import RFC3986_SUBDELIMS
 from catalog.filters import DEFAULT_SORT, OPTION_SEPARATOR, SORT_ORDERINGS, in_category_subtree
 from catalog.media.models import MediaKind, MediaStatus, ProductMedia
 from catalog.models import Category, Product
-from catalog.selectors import caching, compiled
+from catalog.selectors import caching
 from shop.money import format_krw
 from vendors.models import Vendor
 
@@ -123,14 +127,12 @@ def category_index() -> CategoryIndex:
     return caching.cached(caching.catalog_key("categories"), _build_category_index, local=True)
 
 
-def _active_categories() -> QuerySet[Category]:
-    return Category.objects.filter(is_active=True).values(
-        "id", "parent_id", "name", "slug", "seo_title", "seo_description"
-    )
-
-
 def _build_category_index() -> CategoryIndex:
-    rows = compiled.fetch(_active_categories, "categories", Category.objects.db)
+    rows = list(
+        Category.objects.filter(is_active=True).values(
+            "id", "parent_id", "name", "slug", "seo_title", "seo_description"
+        )
+    )
     active = {row["id"] for row in rows}
     children: dict[int | None, list[int]] = {}
     for row in rows:  # rows come in sibling order (position, name)
@@ -448,17 +450,70 @@ def keyset_page(
     return page
 
 
+COMPILED_KEPT = 512  # compiled listing queries per process, least recently used out
+_compiled: OrderedDict[Hashable, tuple[str, tuple[Any, ...], list[str], list[Any]]] = OrderedDict()
+_compiled_lock = threading.Lock()
+
+
 def _fetch_values(
     build: Callable[[], QuerySet[Product]], key: Hashable | None, alias: str
 ) -> list[dict[str, Any]]:
     """Return ``list(build())`` (a ``values()`` queryset): dicts of the rows, fresh from
     the database every time.
 
-    With a ``key`` the query is compiled once per key (``compiled.fetch``): building and
-    compiling the listing's queryset (its filters, the category EXISTS, the cover
-    subquery) was 0.8 ms a page, running it 0.4.
+    With a ``key`` the SQL, its parameters, the column names and the converters are kept
+    per key, and the query runs again as compiled: building and compiling the listing's
+    queryset (its filters, the category EXISTS, the cover subquery) was 0.8 ms a page,
+    running it 0.4. What Django does with the rows is repeated here: the column names
+    of ``ValuesIterable``, the converters of ``SQLCompiler.results_iter``.
     """
-    return compiled.fetch(build, key, alias)
+    if key is None:
+        return list(build())
+    key = (alias, key)
+    with _compiled_lock:
+        compiled = _compiled.get(key)
+        if compiled is not None:
+            _compiled.move_to_end(key)
+    if compiled is None:
+        queryset = build()
+        query = queryset.query
+        compiler = query.get_compiler(using=alias)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return []
+        if query.selected:
+            names = list(query.selected)
+        else:
+            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        compiled = (sql, tuple(params), names, list(compiler.get_converters(fields).items()))
+        with _compiled_lock:
+            _compiled[key] = compiled
+            while len(_compiled) > COMPILED_KEPT:
+                _compiled.popitem(last=False)
+    sql, params, names, converters = compiled
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    found = []
+    for row in fetched:
+        if converters:
+            row = list(row)
+            for pos, (functions, expression) in converters:
+                value = row[pos]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[pos] = value
+        found.append(dict(zip(names, row, strict=True)))
+    return found
+
+
+@receiver(setting_changed)
+def _forget_compiled(**kwargs: Any) -> None:
+    with _compiled_lock:
+        _compiled.clear()  # a database or its options changed (tests)
 
 
 # --- Facets of a category ---------------------------------------------------------------------
@@ -514,41 +569,28 @@ def category_listing(slug: str) -> CategoryListing | None:
 
 
 def _build_facets(entry: CategoryEntry, index: CategoryIndex | None) -> Facets:
-    subtree = tuple((index or category_index()).subtree_ids(entry))
-    alias = Product.objects.db
-    # Each compiled once per subtree (compiled.fetch): building them was most of a miss.
-    vendors = compiled.fetch(lambda: _facet_vendors(subtree), ("facet vendors", subtree), alias)
-    options: dict[str, list[str]] = {}
-    for group_name, option_value in compiled.fetch(
-        lambda: _facet_options(subtree), ("facet options", subtree), alias
-    ):
-        options.setdefault(group_name, []).append(option_value)
-    return Facets(vendors=vendors, options=list(options.items()))
-
-
-def _facet_vendors(subtree: tuple[int, ...]) -> QuerySet[Vendor]:
+    products = category_products(entry, index).order_by()
     # Vendor by vendor, "has a visible product in the category": a semi-join that stops at
     # the first product (1 ms on the 10,000-product catalog; a DISTINCT over the category's
     # products scanned them all, 4.6 ms).
-    products = _category_products(subtree).order_by()
-    return (
+    vendors = list(
         Vendor.objects.filter(pk__in=products.values("vendor_id"))
         .order_by("name")
         .values_list("slug", "name")
     )
-
-
-def _facet_options(subtree: tuple[int, ...]) -> QuerySet[Product]:
     # The option values joined to the category's products (not an IN over them, which
     # PostgreSQL planned as a scan of every product): 3 ms instead of 15.
     group, value = "option_groups__name", "option_groups__values__value"
-    return (
-        _category_products(subtree)
-        .filter(option_groups__values__isnull=False)
+    values = (
+        products.filter(option_groups__values__isnull=False)
         .values_list(group, value)
         .distinct()
-        .order_by(group, value)[:500]  # a facet list longer than this helps nobody
+        .order_by(group, value)
     )
+    options: dict[str, list[str]] = {}
+    for group_name, option_value in values[:500]:  # a facet list longer than this helps nobody
+        options.setdefault(group_name, []).append(option_value)
+    return Facets(vendors=vendors, options=list(options.items()))
 
 
 # --- Home ---------------------------------------------------------------------------------------
@@ -568,11 +610,8 @@ def home_data() -> HomeData:
 
 def _build_home() -> HomeData:
     index = category_index()
-    rows = compiled.fetch(_newest_cards, "home", Product.objects.db)
+    rows = card_rows(visible_products().order_by(*SORT_ORDERINGS["newest"]))
     return HomeData(
-        categories=index.roots()[:HOME_FEATURED_CATEGORIES], new_products=to_cards(rows)
+        categories=index.roots()[:HOME_FEATURED_CATEGORIES],
+        new_products=to_cards(list(rows[:HOME_NEW_PRODUCTS])),
     )
-
-
-def _newest_cards() -> QuerySet[Product]:
-    return card_rows(visible_products().order_by(*SORT_ORDERINGS["newest"]))[:HOME_NEW_PRODUCTS]
