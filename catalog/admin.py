@@ -78,7 +78,7 @@ class ProductAdmin(ProductAdminMixin, AuditedModelAdmin):
     be restored from there.
     """
 
-    list_filter = [DeletedFilter, "status", "vendor", "categories", "is_tax_free"]
+    list_filter = [DeletedFilter, "status", "vendor", "categories", "is_tax_free", "adult_only"]
     product_actions = [*ProductAdminMixin.product_actions, "restore_products"]
     autocomplete_fields = ["vendor"]
     inlines = [OptionGroupInline, VariantInline, AddOnInline, TextOptionInline, ProductMediaInline]

@@ -47,6 +47,7 @@ class ProductForm(forms.ModelForm):
             "status",
             "price",
             "is_tax_free",
+            "adult_only",
             "shipping_policy",
             "weight_grams",
             "categories",

@@ -106,6 +106,13 @@ class Product(TimeStampedModel):
     is_tax_free = models.BooleanField(
         _("tax free"), default=False, help_text=_("VAT-exempt goods (면세), e.g. fresh food.")
     )
+    # Sold only to identity-verified adults (청소년유해매체물): the product page shows a gate
+    # and the cart and checkout refuse others, see accounts.selectors.is_adult.
+    adult_only = models.BooleanField(
+        _("adults only (19+)"),
+        default=False,
+        help_text=_("Only identity-verified buyers aged 19 or over may buy it."),
+    )
     # A string reference: catalog and shipping are siblings and never import each other.
     shipping_policy = models.ForeignKey(
         "shipping.ShippingPolicy",

@@ -20,6 +20,7 @@ PRODUCT_AUDITED_FIELDS = [
     "brand",
     "status",
     "is_tax_free",
+    "adult_only",
     "shipping_policy",
     "weight_grams",
     "price",
