@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import brotli
 import pytest
 import redis
 from celery import shared_task
@@ -364,10 +365,13 @@ sentry_sdk.flush(timeout=10)
 
 
 def _decoded(item: dict) -> bytes:
+    """The envelope's bytes: sentry-sdk sends brotli when the Brotli package is installed
+    (whitenoise's static compression brings it), gzip otherwise."""
     encoding = {key.lower(): value for key, value in item["headers"].items()}.get(
         "content-encoding", ""
     )
-    return gzip.decompress(item["body"]) if encoding == "gzip" else item["body"]
+    decoders = {"gzip": gzip.decompress, "br": brotli.decompress}
+    return decoders[encoding](item["body"]) if encoding in decoders else item["body"]
 
 
 def test_sentry_receives_an_unhandled_exception_without_personal_data(messenger):
