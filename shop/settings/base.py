@@ -54,6 +54,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "shop",
     "accounts",
+    "notifications",
     "vendors",
     "catalog",
     "shipping",
@@ -457,6 +458,34 @@ PAYPAL_WEBHOOK_ID = env("SHOP_PAYPAL_WEBHOOK_ID", default="SANDBOX-WEBHOOK-ID")
 PAYPAL_CURRENCY = env("SHOP_PAYPAL_CURRENCY", default="USD")
 PAYPAL_FX_RATE = env("SHOP_PAYPAL_FX_RATE", default="1400")
 PAYPAL_FX_RATE_URL = env("SHOP_PAYPAL_FX_RATE_URL", default="")
+
+# --- Notifications ------------------------------------------------------------------------
+# The channels messages go out on, in order of preference per medium (알림톡 before SMS);
+# a plugin registers its own channel and adds its code here.
+NOTIFICATIONS_CHANNELS = env.list(
+    "SHOP_NOTIFICATIONS_CHANNELS", default=["email", "alimtalk", "sms"]
+)
+NOTIFICATIONS_CONNECT_TIMEOUT_SECONDS = env.float(
+    "SHOP_NOTIFICATIONS_CONNECT_TIMEOUT_SECONDS", default=3.0
+)
+NOTIFICATIONS_HTTP_TIMEOUT_SECONDS = env.float(
+    "SHOP_NOTIFICATIONS_HTTP_TIMEOUT_SECONDS", default=10.0
+)
+# The free opt-out line every advertising SMS must carry (정보통신망법 제50조).
+NOTIFICATIONS_OPT_OUT_NOTICE = env(
+    "SHOP_NOTIFICATIONS_OPT_OUT_NOTICE", default="무료수신거부 080-000-0000"
+)
+# NAVER Cloud SENS (SMS and KakaoTalk 알림톡). An empty base URL means the built-in
+# emulator in sandbox mode, SENS itself otherwise.
+SENS_BASE_URL = env("SHOP_SENS_BASE_URL", default="")
+SENS_ACCESS_KEY = env("SHOP_SENS_ACCESS_KEY", default="sandbox-access-key")
+SENS_SECRET_KEY = env("SHOP_SENS_SECRET_KEY", default="sandbox-secret-key")
+SENS_SMS_SERVICE_ID = env("SHOP_SENS_SMS_SERVICE_ID", default="ncp:sms:kr:000000000000:shop")
+SENS_ALIMTALK_SERVICE_ID = env(
+    "SHOP_SENS_ALIMTALK_SERVICE_ID", default="ncp:kkobizmsg:kr:000000000000:shop"
+)
+SENS_PLUS_FRIEND_ID = env("SHOP_SENS_PLUS_FRIEND_ID", default="@shop")  # the KakaoTalk channel
+SENS_SMS_FROM = env("SHOP_SENS_SMS_FROM", default="02-1234-5678")  # a registered sender number
 
 # --- Operations -------------------------------------------------------------------------
 METRICS_TOKEN = env("SHOP_METRICS_TOKEN", default="")

@@ -23,6 +23,8 @@ CELERY_RESULT_BACKEND = TEST_REDIS_URL
 LOG_LEVEL = "WARNING"
 LOGGING["root"]["level"] = LOG_LEVEL  # base.py built LOGGING already
 SHOP_SANDBOX = True
+# Phone messages go over HTTP; tests that want them turn them on beside a live emulator.
+NOTIFICATIONS_CHANNELS = ["email"]
 # In CI (or with SHOP_REQUIRE_SERVICES=1) tests that need PostgreSQL or Redis fail
 # instead of skipping when the service is missing.
 REQUIRE_SERVICES = env.bool("SHOP_REQUIRE_SERVICES", default=env.bool("CI", default=False))
