@@ -59,6 +59,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from shop.db_router import primary_reads
+
 GENERATION = "pagecache:gen"  # moved by forget_pages(): every cached page is rebuilt
 TIMEOUT = 15 * 60  # invalidation is by token; the timeout only bounds the memory used
 LOCAL_SIZE = 128  # copies kept per process, least recently used out
@@ -249,9 +251,12 @@ def _fill(
     fill = _Fill()
     setattr(request, _FILL, fill)
     try:
-        response = view(request, *args, **kwargs)
-        if isinstance(response, SimpleTemplateResponse):
-            response.render()  # while the parts still leave their markers
+        # A page to keep is read on the primary: a lagging replica could show what the
+        # change that issued the new token has just replaced, until that token changes.
+        with primary_reads():
+            response = view(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()  # while the parts still leave their markers
     finally:
         delattr(request, _FILL)
     if response.streaming:

@@ -40,6 +40,8 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 
+from shop.db_router import primary_reads
+
 T = TypeVar("T")
 
 CATALOG_GENERATION = "catalog:gen"
@@ -156,7 +158,10 @@ def cached(key: str, build: Callable[[], T], timeout: int = TIMEOUT, *, local: b
                 return value
     value = cache.get(key, _MISSING)
     if value is _MISSING:
-        value = build()
+        # Built on the primary: a lagging replica would hand back the value from before
+        # the change that dropped this key, and it would be kept under the new token.
+        with primary_reads():
+            value = build()
         cache.set(key, value, timeout)
     if local:
         with _local_lock:
@@ -174,6 +179,11 @@ def forget_product(product_id: int) -> None:
     new = {PRODUCT_GENERATION.format(product_id): uuid.uuid4().hex[:12]}
     new[LISTING_GENERATION] = uuid.uuid4().hex[:12]
     cache.set_many(new, timeout=None)
+
+
+def forget_product_page(product_id: int) -> None:
+    """Drop the product's page only: what changed shows there and in no listing (reviews)."""
+    cache.set(PRODUCT_GENERATION.format(int(product_id)), uuid.uuid4().hex[:12], timeout=None)
 
 
 def forget_listings() -> None:

@@ -34,6 +34,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
 from catalog.models import Product
+from catalog.selectors import caching
 from shop import db_router
 from shop.db_router import PRIMARY, REPLICA
 from tests.catalog.factories import ProductFactory
@@ -143,7 +144,8 @@ def expired_pin() -> str:
 class TestRouting:
     pytestmark = replica_db
 
-    def test_a_storefront_get_runs_every_query_on_the_replica(self):
+    def test_a_storefront_get_runs_every_query_on_the_replica(self, settings):
+        settings.CATALOG_CACHE_READS = False  # nothing is built to be kept
         replica_only = ProductFactory(name="Only on the replica", slug="only-there")
         product = product_on_both()
         Product.objects.filter(pk=replica_only.pk).delete()  # not yet replicated
@@ -163,6 +165,33 @@ class TestRouting:
         assert on_primary.captured_queries == []
         assert len(on_replica.captured_queries) > 0
         assert db_router.PIN_COOKIE not in page.cookies  # reading pins nobody
+
+    def test_what_the_catalog_caches_is_built_from_the_primary(self, settings):
+        """A lagging replica must not put the value from before a change under the new token."""
+        settings.CATALOG_CACHE_READS = settings.CATALOG_CACHE_PAGES = True
+        product = product_on_both()
+        page_url = reverse("catalog:product", args=[product.pk, product.slug])
+
+        with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+            built = Client().get(page_url)
+            kept = Client().get(page_url)
+            value = caching.cached(f"probe:{product.pk}", lambda: read_name(product.pk))
+
+        assert ON_PRIMARY in built.content.decode()
+        assert ON_PRIMARY in kept.content.decode()
+        assert value == "primary"
+        assert on_replica.captured_queries == []
+
+    def test_a_page_for_a_visitor_with_a_cart_still_reads_the_replica(self, settings):
+        settings.CATALOG_CACHE_READS = settings.CATALOG_CACHE_PAGES = True
+        product = product_on_both()
+        shopper = Client()
+        shopper.cookies[django_settings.SESSION_COOKIE_NAME] = "a-session-of-their-own"
+
+        with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+            shopper.get(reverse("catalog:product", args=[product.pk, product.slug]))
+
+        assert len(on_replica.captured_queries) > 0
 
     def test_a_request_reads_the_primary_inside_atomic_and_after_its_first_write(self):
         product = product_on_both()
