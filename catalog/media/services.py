@@ -331,19 +331,31 @@ def _render(media: ProductMedia) -> Outcome:
 
 
 def _render_image(media: ProductMedia) -> Outcome:
-    with media.original.open("rb") as stored:  # OSError here: storage, worth a retry
+    return render_image(
+        original=media.original.name, name=media.original_name, directory=_directory(media)
+    )
+
+
+def render_image(*, original: str, name: str, directory: str) -> Outcome:
+    """Validate the image stored at ``original`` and write its renditions under ``directory``.
+
+    The one way to process an uploaded image, for the gallery and for images that are
+    not a product's (review photos), so every image gets the same checks and renditions.
+    Raises ``MediaProcessingError`` for a bad file, ``OSError`` when storage fails.
+    """
+    with default_storage.open(original, "rb") as stored:  # OSError here: storage, worth a retry
         source = io.BytesIO(stored.read())
     try:
-        validation.validate_image(source, name=media.original_name)
+        validation.validate_image(source, name=name)
         result = processing.make_image_renditions(source)
     except validation.InvalidMediaError as exc:
         raise MediaProcessingError(exc.message) from exc
     except Exception as exc:  # any decoder error: the file itself is bad
-        raise MediaProcessingError(_cannot_process(media, exc)) from exc
+        raise MediaProcessingError(_cannot_process(name, exc)) from exc
     renditions: dict[str, dict[str, str]] = {}
     for item in result.renditions:
         extension = "jpg" if item.format == "jpeg" else item.format
-        path = _store(media, f"{item.width}.{extension}", item.data)
+        path = _store(directory, f"{item.width}.{extension}", item.data)
         renditions.setdefault(item.format, {})[str(item.width)] = path
     return Outcome(width=result.width, height=result.height, renditions=renditions)
 
@@ -361,10 +373,10 @@ def _render_video(media: ProductMedia) -> Outcome:
         except validation.InvalidMediaError as exc:
             raise MediaProcessingError(exc.message) from exc
         except Exception as exc:  # any decoder or encoder error: the file itself is bad
-            raise MediaProcessingError(_cannot_process(media, exc)) from exc
+            raise MediaProcessingError(_cannot_process(media.original_name, exc)) from exc
         with destination.open("rb") as video:
-            video_path = _store(media, "video.mp4", video)
-    poster = _store(media, "poster.jpg", result.poster.data)
+            video_path = _store(_directory(media), "video.mp4", video)
+    poster = _store(_directory(media), "poster.jpg", result.poster.data)
     return Outcome(
         width=result.width,
         height=result.height,
@@ -374,16 +386,20 @@ def _render_video(media: ProductMedia) -> Outcome:
     )
 
 
-def _cannot_process(media: ProductMedia, exc: Exception) -> str:
+def _cannot_process(name: str, exc: Exception) -> str:
     return _('"%(name)s" could not be processed: %(error)s') % {
-        "name": media.original_name,
+        "name": name,
         "error": str(exc) or type(exc).__name__,
     }
 
 
-def _store(media: ProductMedia, filename: str, content: bytes | Any) -> str:
+def _directory(media: ProductMedia) -> str:
+    return f"{RENDITIONS_DIR}/{media.pk}"
+
+
+def _store(directory: str, filename: str, content: bytes | Any) -> str:
     """Write one output at a fixed path, replacing what an earlier attempt left there."""
-    path = f"{RENDITIONS_DIR}/{media.pk}/{filename}"
+    path = f"{directory}/{filename}"
     if default_storage.exists(path):
         default_storage.delete(path)
     data = ContentFile(content) if isinstance(content, bytes) else File(content)

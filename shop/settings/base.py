@@ -186,7 +186,10 @@ CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = (Queue("default"), Queue("media"))
 # Image and video work goes to its own queue so it never delays events or e-mail.
-CELERY_TASK_ROUTES = {"catalog.tasks.process_*": {"queue": "media"}}
+CELERY_TASK_ROUTES = {
+    "catalog.tasks.process_*": {"queue": "media"},
+    "reviews.tasks.process_*": {"queue": "media"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -347,6 +350,12 @@ CATALOG_MAX_IMAGE_BYTES = env.int("CATALOG_MAX_IMAGE_BYTES", default=20 * 1024 *
 CATALOG_MAX_IMAGE_PIXELS = env.int("CATALOG_MAX_IMAGE_PIXELS", default=50_000_000)
 CATALOG_MAX_VIDEO_BYTES = env.int("CATALOG_MAX_VIDEO_BYTES", default=500 * 1024 * 1024)
 CATALOG_MAX_VIDEO_SECONDS = env.int("CATALOG_MAX_VIDEO_SECONDS", default=120)
+# Reviews (reviews app): points (적립금) a review earns, more with photos; limits of a review.
+REVIEWS_TEXT_POINTS = env.int("REVIEWS_TEXT_POINTS", default=100)
+REVIEWS_PHOTO_POINTS = env.int("REVIEWS_PHOTO_POINTS", default=500)
+REVIEWS_MAX_PHOTOS = env.int("REVIEWS_MAX_PHOTOS", default=5)
+REVIEWS_MAX_TEXT_LENGTH = 2000
+REVIEWS_MAX_QUESTION_LENGTH = 1000
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
