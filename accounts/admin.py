@@ -20,11 +20,12 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from accounts import services
-from accounts.models import Address, User
+from accounts.models import Address, ConfirmedPurchase, MemberGrade, User
 from shop.admin import AuditedModelAdmin
 
 
@@ -87,6 +88,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("name", "phone")}),
+        (_("Membership"), {"fields": ("grade", "grade_changed_at")}),
         (
             _("Permissions"),
             {
@@ -110,11 +112,12 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             },
         ),
     )
-    list_display = ["email", "name", "phone", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_display = ["email", "name", "phone", "grade", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "grade", "groups"]
+    list_select_related = ["grade"]
     search_fields = ["email", "name", "phone"]
     ordering = ["email"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "grade_changed_at"]
     inlines = [AddressInline]
 
     def get_inlines(self, request: Any, obj: User | None) -> list[type[admin.TabularInline]]:
@@ -130,6 +133,51 @@ class AddressAdmin(AuditedModelAdmin):
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(MemberGrade)
+class MemberGradeAdmin(AuditedModelAdmin):
+    """Grades and their benefits; members move between them at the next daily recompute."""
+
+    list_display = [
+        "position",
+        "code",
+        "name",
+        "min_purchase_count",
+        "min_purchase_amount",
+        "discount_rate",
+        "point_rate",
+    ]
+    list_display_links = ["code", "name"]
+    actions = ["recompute_now"]
+
+    @admin.action(description=_("Recompute every member's grade now"))
+    def recompute_now(self, request: Any, queryset: Any) -> None:
+        changed = services.recompute_grades()
+        self.message_user(
+            request,
+            ngettext("%(count)d member changed grade.", "%(count)d members changed grade.", changed)
+            % {"count": changed},
+        )
+
+
+@admin.register(ConfirmedPurchase)
+class ConfirmedPurchaseAdmin(admin.ModelAdmin):
+    """The confirmed purchases the grades are earned by, copied from orders: read only."""
+
+    list_display = ["user", "order_id", "vendor_id", "amount", "confirmed_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "=order_id"]
+    date_hierarchy = "confirmed_at"
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 # The libraries' own admins, re-registered so staff edits of them are audited too.

@@ -1,4 +1,4 @@
-"""Demo data of accounts: a superuser and a shopper with a default address.
+"""Demo data of accounts: member grades, a superuser and a shopper with a default address.
 
 Called by the ``demo`` management command (see shop/management/commands/demo.py);
 running it again changes nothing, and a changed password is left alone.
@@ -6,17 +6,25 @@ running it again changes nothing, and a changed password is left alone.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TextIO
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from accounts import services
-from accounts.models import User
+from accounts.models import MemberGrade, User
 from shop.audit import Actor, acting_as
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "shop-admin-1234"
 SHOPPER_EMAIL, SHOPPER_PASSWORD = "shopper@example.com", "shop-shopper-1234"
+# code, name, position, confirmed purchases, amount (KRW), discount rate, point rate
+GRADES = [
+    ("general", "일반", 0, 0, 0, "0", "0.005"),
+    ("silver", "실버", 10, 3, 300_000, "0.01", "0.01"),
+    ("gold", "골드", 20, 10, 1_000_000, "0.02", "0.02"),
+    ("vip", "VIP", 30, 20, 3_000_000, "0.03", "0.03"),
+]
 
 
 def load(stdout: TextIO) -> list[tuple[str, str, str]]:
@@ -25,6 +33,7 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
     Returns their (role, e-mail, password) logins for the command to print.
     """
     with acting_as(Actor.system("demo")), transaction.atomic():
+        _ensure_grades()
         admin = _ensure_user(ADMIN_EMAIL, ADMIN_PASSWORD, name="관리자", is_superuser=True)
         shopper = _ensure_user(SHOPPER_EMAIL, SHOPPER_PASSWORD, name="김쇼핑")
         if not shopper.addresses.exists():
@@ -52,3 +61,19 @@ def _ensure_user(email: str, password: str, *, name: str, is_superuser: bool = F
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+def _ensure_grades() -> None:
+    """Create the demo grades unless a grade with their code exists (staff edits stay)."""
+    for code, name, position, count, amount, discount, points in GRADES:
+        if MemberGrade.objects.filter(code=code).exists():
+            continue
+        MemberGrade.objects.create(
+            code=code,
+            name=name,
+            position=position,
+            min_purchase_count=count,
+            min_purchase_amount=amount,
+            discount_rate=Decimal(discount),
+            point_rate=Decimal(points),
+        )

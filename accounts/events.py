@@ -91,3 +91,17 @@ class AddressDeleted(Event):
     user_id: int
     was_default: bool
     promoted_address_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberGradeChanged(Event):
+    """A member moved to another grade (the recompute job, or staff in the admin)."""
+
+    subject_model = "accounts.User"
+    subject_field = "user_id"
+
+    user_id: int
+    old_grade: str | None
+    new_grade: str | None
+    purchase_count: int
+    purchase_amount: str

@@ -1,7 +1,9 @@
-"""The shop's user (e-mail login, name, phone) and shipping addresses."""
+"""The shop's user (e-mail login, name, phone), shipping addresses and member grades."""
+
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +52,17 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    # The member's grade, recomputed by accounts.services.recompute_grades; None until
+    # the first run, which member_benefits reads as the default grade.
+    grade = models.ForeignKey(
+        "accounts.MemberGrade",
+        verbose_name=_("member grade"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    grade_changed_at = models.DateTimeField(_("grade changed at"), null=True, blank=True)
 
     objects = EmailUserManager()
 
@@ -102,3 +115,74 @@ class Address(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"({self.postcode}) {self.road_address} {self.detail_address}".strip()
+
+
+class MemberGrade(models.Model):
+    """A membership level (회원등급) and its benefits, earned by confirmed purchases.
+
+    A member holds the highest grade whose thresholds they reach over the last
+    ``ACCOUNTS_GRADE_WINDOW_MONTHS`` months; a threshold of 0 does not count, so staff set
+    a grade by count, by amount, or by both. The grade with the lowest ``position`` is
+    the default one every member starts with.
+    """
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    position = models.PositiveSmallIntegerField(
+        _("order"), unique=True, help_text=_("Higher grades have a higher number.")
+    )
+    min_purchase_count = models.PositiveIntegerField(_("minimum confirmed purchases"), default=0)
+    min_purchase_amount = models.DecimalField(
+        _("minimum confirmed amount (KRW)"), max_digits=12, decimal_places=0, default=0
+    )
+    discount_rate = models.DecimalField(
+        _("discount rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.5"))],
+        help_text=_("A fraction: 0.01 is 1%."),
+    )
+    point_rate = models.DecimalField(
+        _("point rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.5"))],
+        help_text=_("Points earned per won paid, a fraction: 0.01 is 1%."),
+    )
+
+    class Meta:
+        verbose_name = _("member grade")
+        verbose_name_plural = _("member grades")
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConfirmedPurchase(models.Model):
+    """One vendor's part of a member's order whose purchase became final, for the grades.
+
+    Accounts may not read orders (it is lower in the layers); the orders app's listener
+    copies each confirmation here. ``(order_id, vendor_id)`` is unique, so a listener
+    running twice counts once; a later refund lowers ``amount``.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="confirmed_purchases")
+    order_id = models.PositiveBigIntegerField(_("order id"))
+    vendor_id = models.PositiveBigIntegerField(_("vendor id"))
+    amount = models.DecimalField(_("amount (KRW)"), max_digits=12, decimal_places=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("confirmed purchase")
+        verbose_name_plural = _("confirmed purchases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order_id", "vendor_id"], name="one_confirmed_purchase_per_vendor_part"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.order_id}/{self.vendor_id}: {self.amount}"

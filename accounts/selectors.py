@@ -1,12 +1,66 @@
-"""Reusable reads of members and their addresses. Nothing here writes."""
+"""Reusable reads of members, their addresses and grades. Nothing here writes."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import Address, User
+from accounts.models import Address, MemberGrade, User
 from shop.exceptions import NotFoundError
+
+
+@dataclass(frozen=True)
+class MemberBenefits:
+    """What a member's grade gives at checkout; rates are fractions (0.01 is 1%)."""
+
+    grade_code: str
+    grade_name: str
+    discount_rate: Decimal
+    point_rate: Decimal
+
+
+NO_BENEFITS = MemberBenefits(
+    grade_code="", grade_name="", discount_rate=Decimal(0), point_rate=Decimal(0)
+)
+
+
+def default_grade() -> MemberGrade | None:
+    """Return the grade every member starts with (the lowest), or None when none exist."""
+    return MemberGrade.objects.order_by("position").first()
+
+
+def grade_of(user: Any) -> MemberGrade | None:
+    """Return the member's grade; the default grade until the first recompute."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    grade_id = getattr(user, "grade_id", None)
+    if grade_id is not None:
+        grade = MemberGrade.objects.filter(pk=grade_id).first()
+        if grade is not None:
+            return grade
+    return default_grade()
+
+
+def member_benefits(user: Any) -> MemberBenefits:
+    """Return the discount and point rates of ``user``'s grade.
+
+    Anonymous visitors get zero rates; a member without a grade yet gets the default
+    grade's (zero when no grade is defined). Re-read from the database each call, so
+    a grade changed by staff applies to the next checkout.
+    """
+    grade = grade_of(user)
+    if grade is None:
+        return NO_BENEFITS
+    return MemberBenefits(
+        grade_code=grade.code,
+        grade_name=grade.name,
+        discount_rate=grade.discount_rate,
+        point_rate=grade.point_rate,
+    )
 
 
 def list_addresses(*, user_id: int) -> QuerySet[Address]:

@@ -6,15 +6,21 @@ listener at least once).
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from accounts import services as accounts_services
 from orders import services
 from orders.events import (
     ClaimStatusChanged,
     OrderCancelled,
+    OrderLineRefunded,
     OrderPaid,
     OrderPartiallyCancelled,
     OrderPlaced,
     OrderShipped,
+    PurchaseConfirmed,
 )
+from orders.models import Order
 from shop.events import listen
 
 
@@ -56,4 +62,30 @@ def mail_order_cancelled(event: OrderCancelled) -> None:
             "expired": event.expired,
             "refund": event.refund_id is not None,
         },
+    )
+
+
+# --- Member grades (accounts sits below orders, so orders hands it the figures) -----------
+
+
+@listen(PurchaseConfirmed)
+def count_purchase_for_grade(event: PurchaseConfirmed) -> None:
+    """A member's confirmed purchase counts toward their grade (guests have none)."""
+    user_id = Order.objects.filter(pk=event.order_id).values_list("user_id", flat=True).first()
+    if user_id is None:
+        return
+    accounts_services.record_confirmed_purchase(
+        user_id=user_id,
+        order_id=event.order_id,
+        vendor_id=event.vendor_id,
+        amount=event.gross_amount,
+        confirmed_at=datetime.fromisoformat(event.confirmed_at),
+    )
+
+
+@listen(OrderLineRefunded)
+def uncount_refund_for_grade(event: OrderLineRefunded) -> None:
+    """Money refunded after confirmation no longer counts toward the member's grade."""
+    accounts_services.record_purchase_refund(
+        order_id=event.order_id, vendor_id=event.vendor_id, amount=event.amount
     )

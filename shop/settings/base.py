@@ -259,7 +259,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "promotions.tasks.issue_birthday_coupons",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Member grades: purchases older than the grade window stop counting.
+    "recompute-member-grades": {
+        "task": "accounts.tasks.recompute_grades",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
+# --- Accounts -------------------------------------------------------------------------------
+# Member grades count confirmed purchases of the last this many months.
+ACCOUNTS_GRADE_WINDOW_MONTHS = env.int("SHOP_ACCOUNTS_GRADE_WINDOW_MONTHS", default=6)
 # --- Orders ---------------------------------------------------------------------------------
 # Minutes an order paid online may wait for its payment before its stock is released.
 ORDERS_PAYMENT_EXPIRY_MINUTES = env.int("SHOP_ORDERS_PAYMENT_EXPIRY_MINUTES", default=30)

@@ -2,7 +2,7 @@
 
 import factory
 
-from accounts.models import Address, User
+from accounts.models import Address, MemberGrade, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -31,3 +31,13 @@ class AddressFactory(factory.django.DjangoModelFactory):
     postcode = "06236"
     road_address = "서울특별시 강남구 테헤란로 152"
     detail_address = "12층"
+
+
+class MemberGradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberGrade
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"grade{n}")
+    name = factory.Sequence(lambda n: f"등급{n}")
+    position = factory.Sequence(lambda n: n)

@@ -310,7 +310,7 @@ def test_post_address_refuses_fields_it_does_not_take(user_client, user, other_u
 def test_post_address_over_the_limit_is_a_400_with_its_code(user_client, user, monkeypatch):
     from accounts import services
 
-    monkeypatch.setattr(services, "MAX_ADDRESSES_PER_MEMBER", 1)
+    monkeypatch.setattr(services.members, "MAX_ADDRESSES_PER_MEMBER", 1)
     AddressFactory(user=user, is_default=True)
 
     response = user_client.post(ADDRESSES, NEW_ADDRESS, format="json")

@@ -139,7 +139,7 @@ def test_add_address_refuses_a_postcode_that_is_not_five_digits(user, postcode):
 
 
 def test_add_address_refuses_more_than_the_limit(user, monkeypatch):
-    monkeypatch.setattr(services, "MAX_ADDRESSES_PER_MEMBER", 2)
+    monkeypatch.setattr(services.members, "MAX_ADDRESSES_PER_MEMBER", 2)
     services.add_address(user_id=user.pk, **address_fields())
     services.add_address(user_id=user.pk, **address_fields())
 

@@ -1,0 +1,43 @@
+"""Use cases that change members; views, the API, admin, tasks and listeners call them.
+
+Split by sub-domain; every function is re-exported here, so callers write
+``from accounts import services`` and ``services.register_user(...)``.
+"""
+
+from accounts.services.grades import (
+    recompute_grade,
+    recompute_grades,
+    record_confirmed_purchase,
+    record_purchase_refund,
+)
+from accounts.services.members import (
+    ADDRESS_FIELDS,
+    MAX_ADDRESSES_PER_MEMBER,
+    PROFILE_FIELDS,
+    add_address,
+    delete_address,
+    record_email_change,
+    record_password_change,
+    register_user,
+    set_default_address,
+    update_address,
+    update_profile,
+)
+
+__all__ = [
+    "ADDRESS_FIELDS",
+    "MAX_ADDRESSES_PER_MEMBER",
+    "PROFILE_FIELDS",
+    "add_address",
+    "delete_address",
+    "recompute_grade",
+    "recompute_grades",
+    "record_confirmed_purchase",
+    "record_email_change",
+    "record_password_change",
+    "record_purchase_refund",
+    "register_user",
+    "set_default_address",
+    "update_address",
+    "update_profile",
+]
