@@ -19,7 +19,7 @@ Korean practice, as Youngcart, Godomall and Cafe24 implement it:
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django_countries.data import COUNTRIES
 
 from shipping.exceptions import ShippingError, ShippingErrorCode
+from shop import plugins
 from shop.money import format_krw, to_decimal
 
 DOMESTIC_COUNTRY = "KR"
@@ -236,6 +237,24 @@ def group_payload(group: GroupQuote) -> dict[str, Any]:
     }
 
 
+# --- Fee rules plugins add ------------------------------------------------------------
+
+FeeRule = Callable[[PolicySnapshot, Sequence[Line], Destination], list[BreakdownLine]]
+_fee_rules: list[FeeRule] = []
+
+
+def register_fee_rule(rule: FeeRule) -> None:
+    """Run ``rule(policy, lines, destination)`` for every parcel quoted; its lines add up.
+
+    A rule returns extra breakdown lines (a surcharge, a discount as a negative amount,
+    a note with ``amount=None``), or ``[]`` when it does not apply. It must be pure: the
+    engine runs for every cart view. The parcel's fee never goes below zero.
+    """
+    if rule not in _fee_rules:
+        _fee_rules.append(rule)
+        plugins.note("shipping fee rule", getattr(rule, "__qualname__", repr(rule)), rule)
+
+
 # --- The engine ---------------------------------------------------------------------
 
 
@@ -325,7 +344,10 @@ def quote_group(
         remaining = free_shipping_remaining(policy, items_total)
     else:
         breakdown = overseas_fee(policy, destination.country, weight)
-    fee = sum((line.amount for line in breakdown if line.amount is not None), ZERO)
+    for rule in _fee_rules:
+        breakdown += rule(policy, lines, destination)
+    # A rule may discount, never below zero: a parcel's fee is not a payment to the buyer.
+    fee = max(sum((line.amount for line in breakdown if line.amount is not None), ZERO), ZERO)
     payable_now = fee
     if policy.payer == Payer.CASH_ON_DELIVERY and fee > 0:
         payable_now = ZERO

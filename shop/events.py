@@ -93,6 +93,11 @@ def listeners_for(event_name: str, *, in_process: bool) -> list[Listener]:
     return [item for item in _listeners[event_name] if item.in_process == in_process]
 
 
+def registered_listeners() -> list[tuple[str, Listener]]:
+    """Return ``(event name, listener)`` of every registration (``manage.py shop_plugins``)."""
+    return [(name, item) for name, items in sorted(_listeners.items()) for item in items]
+
+
 def event_type(name: str) -> type[Event] | None:
     return _event_types.get(name)
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from shop import views
+from shop import plugins, views
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -37,6 +37,9 @@ urlpatterns = [
 # The payment providers' emulators, only in sandbox mode (never in production settings).
 if settings.SHOP_SANDBOX:
     urlpatterns.insert(0, path("sandbox/", include("payments.emulators.urls")))
+
+# What installed plugins mount (shop.plugins.register_urls), before the catch-all pages.
+urlpatterns[:0] = plugins.url_patterns()
 
 # On a developer machine (DEBUG) Django serves uploaded media from MEDIA_ROOT itself;
 # in production nginx or the object storage's CDN serves it and this adds nothing.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import BinaryIO
 
 import av
 from PIL import Image, ImageCms, ImageOps
+
+from shop import plugins
 
 IMAGE_WIDTHS = (320, 640, 1024, 1600)
 WEBP_QUALITY = 80
@@ -87,6 +90,8 @@ def make_image_renditions(source: BinaryIO, widths: tuple[int, ...] = IMAGE_WIDT
         _draft_for(image, scale=targets[-1] / upright_width)
         icc = rgb_colour_profile(image)
         picture = _upright_clean(image)
+    for processor in _image_processors:
+        picture = processor(picture)
     renditions: list[Rendition] = []
     current = picture
     for width in reversed(targets):  # largest first, each smaller one from the previous
@@ -98,6 +103,22 @@ def make_image_renditions(source: BinaryIO, widths: tuple[int, ...] = IMAGE_WIDT
         renditions.append(_encode(current, "webp", icc))
     renditions.sort(key=lambda item: (item.format, item.width))
     return ImageResult(width=upright_width, height=upright_height, renditions=renditions)
+
+
+ImageProcessor = Callable[[Image.Image], Image.Image]
+_image_processors: list[ImageProcessor] = []
+
+
+def register_image_processor(processor: ImageProcessor) -> None:
+    """Pass every uploaded image through ``processor`` before its renditions are made.
+
+    It gets the upright RGB(A) picture without metadata and returns a picture of the
+    same size (a watermark, a colour correction). It runs in the media worker, once per
+    upload; an exception fails the media row, which is retried and reported.
+    """
+    if processor not in _image_processors:
+        _image_processors.append(processor)
+        plugins.note("image processor", getattr(processor, "__qualname__", ""), processor)
 
 
 def _draft_for(image: Image.Image, *, scale: float) -> None:

@@ -20,14 +20,28 @@ from django.utils.translation import pgettext_lazy
 
 from orders.models.fields import krw_field, not_negative
 from shop.models import TimeStampedModel
+from shop.plugins import policy
 
 # Order numbers avoid letters people confuse (0/O, 1/I/L) when reading them on the phone.
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-def new_order_number() -> str:
+def random_order_number() -> str:
     """Return a public order reference: 20 random characters (~99 bits), never sequential."""
     return "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(20))
+
+
+def new_order_number() -> str:
+    """Return the number of a new order, made by ``settings.ORDER_NUMBER_POLICY``.
+
+    The policy is a dotted path to a function of no arguments returning at most 20
+    characters, unique and hard to guess (a guest's order link holds it); the default is
+    ``random_order_number``.
+    """
+    number = str(policy("ORDER_NUMBER_POLICY")())
+    if not 0 < len(number) <= 20:
+        raise ValueError(f"ORDER_NUMBER_POLICY made {number!r}: 1 to 20 characters, please")
+    return number
 
 
 def new_lookup_nonce() -> str:

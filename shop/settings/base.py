@@ -277,6 +277,12 @@ ORDERS_BANK_TRANSFER_DEPOSIT_HOURS = env.int("SHOP_ORDERS_BANK_TRANSFER_DEPOSIT_
 ORDERS_AUTO_CONFIRM_DAYS = env.int("SHOP_ORDERS_AUTO_CONFIRM_DAYS", default=7)
 # The account shown to bank-transfer buyers, e.g. "국민은행 123456-01-234567 (주)샵".
 ORDERS_BANK_ACCOUNT = env.str("SHOP_ORDERS_BANK_ACCOUNT", default="")
+# Policies a shop or plugin replaces by a dotted path (docs/extending.md): the function
+# that makes order numbers (no arguments, at most 20 characters, unique, unguessable).
+ORDER_NUMBER_POLICY = env.str(
+    "SHOP_ORDER_NUMBER_POLICY", default="orders.models.order.random_order_number"
+)
+
 
 # --- Promotions: points (적립금) and coupons ---------------------------------------------
 # Days after which points earned (or returned, or added by staff) expire, first in first out.
@@ -300,10 +306,11 @@ PROMOTIONS_CODE_RATE_LIMIT = env.str(
     "SHOP_PROMOTIONS_CODE_RATE_LIMIT", default="10/m/ip,20/h/user"
 )
 
-# Vendors' settlement statements cover a week (Mon-Sun) or a calendar month.
+# Vendors' settlement statements cover a week (Mon-Sun) or a calendar month, or the
+# period a policy function names by dotted path: f(today=date) -> (first day, last day).
 SETTLEMENT_PERIOD = env.str("SHOP_SETTLEMENT_PERIOD", default="monthly")
-if SETTLEMENT_PERIOD not in {"weekly", "monthly"}:
-    raise ValueError("SHOP_SETTLEMENT_PERIOD must be weekly or monthly")
+if SETTLEMENT_PERIOD not in {"weekly", "monthly"} and "." not in SETTLEMENT_PERIOD:
+    raise ValueError("SHOP_SETTLEMENT_PERIOD must be weekly, monthly or a dotted path")
 
 # --- Events, audit log, outbox, webhooks ----------------------------------------------
 # An event not delivered this long after it was written is handed to its listeners again.

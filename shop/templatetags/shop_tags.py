@@ -19,3 +19,15 @@ def per_visitor(context: template.Context, template_name: str) -> SafeString:
     request and the context processors only, not the page's context; parts do not nest.
     """
     return pagecache.per_visitor_part(context.get("request"), template_name)
+
+
+@register.simple_tag(takes_context=True)
+def slot(context: template.Context, name: str) -> SafeString:
+    """``{% slot "product_extras" %}``: the blocks plugins registered for this place.
+
+    Each block is a template rendered with this page's context (``shop.plugins``); with
+    no plugin installed the tag renders nothing.
+    """
+    from shop import plugins
+
+    return plugins.render_slot(name, context.flatten(), context.get("request"))

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from shop.events import publish
@@ -171,7 +172,14 @@ def run_settlements(*, period_start: dt.date, period_end: dt.date) -> list[Settl
 
 
 def previous_period(*, today: dt.date, kind: str) -> tuple[dt.date, dt.date]:
-    """Return the last complete period before ``today``: last week (Mon-Sun) or last month."""
+    """Return the last complete period before ``today``: last week (Mon-Sun) or last month.
+
+    Any other ``kind`` is a policy's dotted path (``SETTLEMENT_PERIOD``): the function
+    ``f(today=date) -> (first day, last day)`` it names decides.
+    """
+    if "." in kind:
+        start, end = import_string(kind)(today=today)
+        return start, end
     if kind == "weekly":
         start = today - dt.timedelta(days=today.weekday() + 7)
         return start, start + dt.timedelta(days=6)
