@@ -72,6 +72,7 @@ def call(method: str, path: str, body: dict[str, Any] | None = None) -> dict[str
     if response.status_code >= 500:
         raise DeliveryError(f"http_{response.status_code}", response.text[:500], retryable=True)
     if response.status_code >= 400:
-        code = str(answer.get("errorCode") or f"http_{response.status_code}")
+        gateway = answer.get("error") if isinstance(answer.get("error"), dict) else {}
+        code = str(gateway.get("errorCode") or f"http_{response.status_code}")
         raise DeliveryError(code, str(answer.get("errorMessage") or response.text[:500]))
     return answer

@@ -12,10 +12,12 @@ import json
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from notifications import channels
+from notifications import channels, defaults
 from notifications.events import NotificationTemplateChanged
 from notifications.exceptions import DeliveryError
 from notifications.models import Message, NotificationTemplate
@@ -45,9 +47,8 @@ def notify(
         json.dumps(context)
     except TypeError as error:
         raise ValueError(f"notification context must be plain JSON values: {error}") from error
-    found = NotificationTemplate.objects.filter(code=template).first()
-    if found is None:
-        raise ValueError(f"unknown notification template {template!r}")
+    found = get_template(template)
+    context = {"shop_name": settings.SHOP_NAME or gettext("Shop"), **context}
     if not found.active:
         logger.info("notification %s not sent: the template is switched off", template)
         return
@@ -64,6 +65,19 @@ def notify(
         Message.objects.bulk_create(messages)
         for message in messages:
             _enqueue_on_commit(message.pk)
+
+
+def get_template(code: str) -> NotificationTemplate:
+    """The template of ``code``, re-created from the defaults if its row is missing."""
+    found = NotificationTemplate.objects.filter(code=code).first()
+    if found is not None:
+        return found
+    if code not in defaults.BY_CODE:
+        raise ValueError(f"unknown notification template {code!r}")
+    found, _created = NotificationTemplate.objects.get_or_create(
+        code=code, defaults=defaults.BY_CODE[code]
+    )
+    return found
 
 
 def _drafts(
