@@ -52,7 +52,7 @@ def notify(
     if not found.active:
         logger.info("notification %s not sent: the template is switched off", template)
         return
-    if marketing and (user is None or user.marketing_consent_at is None):
+    if marketing and (user is None or not user.marketing_opt_in):
         logger.info("marketing notification %s not sent: no marketing consent", template)
         return
     email = email or (getattr(user, "email", "") if user is not None else "")

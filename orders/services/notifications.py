@@ -1,10 +1,10 @@
-"""E-mails to the buyer when an order is placed, paid, shipped or cancelled.
+"""Notices to the buyer when an order is placed, paid, shipped or cancelled.
 
-Sent by background listeners (``orders.listeners``) after the change committed, so a
-slow mail server never holds up checkout. The accounts issue adds KakaoTalk and SMS
-channels beside this one. Every mail is rendered in the shop's default language
-(orders do not record the buyer's) from ``templates/orders/email/<kind>.txt``, whose
-first line is the subject; the HTML part is the same text in the shop's mail layout.
+Sent by background listeners (``orders.listeners``) after the change committed, through
+``notifications.services.notify``: an e-mail to the orderer's address and a KakaoTalk
+알림톡 (SMS when it fails) to the orderer's phone, from the staff-editable templates
+``order.placed``, ``order.paid``, ``order.shipped`` and ``order.cancelled``. The values
+handed over are plain text, never the order itself: staff edit those templates.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone
 
+from notifications.services import notify
 from orders.models import Order, PaymentMethod, VendorShipment
+from shop.money import format_krw
 
 KINDS = ("placed", "paid", "shipped", "cancelled")
 
@@ -26,7 +26,7 @@ def order_link(order: Order) -> str:
     """Return the absolute link where the buyer follows the order.
 
     A member signs in to see it; a guest's link carries the lookup secret, so it only
-    goes to the orderer's own address.
+    goes to the orderer's own address and phone.
     """
     try:
         if order.is_guest:
@@ -38,6 +38,33 @@ def order_link(order: Order) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def order_context(order: Order, shipment: VendorShipment | None = None) -> dict[str, Any]:
+    """The plain values the order templates may show."""
+    deadline = order.deposit_deadline
+    context: dict[str, Any] = {
+        "number": order.number,
+        "name": order.orderer_name,
+        "lines": [
+            {"name": line.product_name, "option": line.option_label, "quantity": line.quantity}
+            for line in order.lines.all()
+        ],
+        "total": format_krw(order.total_amount),
+        "link": order_link(order),
+        "bank_account": settings.ORDERS_BANK_ACCOUNT,
+        "is_bank_transfer": order.payment_method == PaymentMethod.BANK_TRANSFER,
+        "depositor": order.depositor_name,
+        "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") if deadline else "",
+    }
+    if shipment is not None:
+        context |= {
+            "vendor": shipment.vendor.name,
+            "carrier": shipment.get_carrier_display() if shipment.carrier else "",
+            "tracking_number": shipment.tracking_number,
+            "tracking_url": shipment.tracking_url,
+        }
+    return context
+
+
 def send_order_email(
     *,
     order_id: int,
@@ -45,38 +72,28 @@ def send_order_email(
     shipment_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> bool:
-    """Send the ``kind`` mail of an order to its orderer; return whether one was sent.
+    """Notify the orderer of the ``kind`` event of an order; return whether one was queued.
 
-    ``details`` adds what only the event knows (a cancellation's reason, say).
+    ``details`` adds what only the event knows (a cancellation's reason, say), as plain
+    values.
     """
     if kind not in KINDS:
-        raise ValueError(f"unknown order e-mail {kind!r}")
-    order = Order.objects.filter(pk=order_id).prefetch_related("lines").first()
-    if order is None or not order.orderer_email:
+        raise ValueError(f"unknown order notice {kind!r}")
+    order = Order.objects.filter(pk=order_id).select_related("user").first()
+    if order is None:
         return False
-    context: dict[str, Any] = {
-        "order": order,
-        "lines": list(order.lines.all()),
-        "link": order_link(order),
-        "shop_name": settings.SHOP_NAME,
-        "bank_account": settings.ORDERS_BANK_ACCOUNT,
-        "is_bank_transfer": order.payment_method == PaymentMethod.BANK_TRANSFER,
-        **(details or {}),
-    }
+    shipment = None
     if shipment_id is not None:
-        context["shipment"] = (
+        shipment = (
             VendorShipment.objects.select_related("vendor")
             .filter(pk=shipment_id, order=order)
             .first()
         )
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, _blank, body = (
-            render_to_string(f"orders/email/{kind}.txt", context).strip().partition("\n")
-        )
-        html = render_to_string("orders/email/layout.html", {**context, "body": body.strip()})
-    message = EmailMultiAlternatives(
-        subject=subject.strip(), body=body.strip(), to=[order.orderer_email]
+    notify(
+        template=f"order.{kind}",
+        user=order.user,
+        email=order.orderer_email,
+        phone=order.orderer_phone,
+        context={**order_context(order, shipment), **(details or {})},
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
     return True
