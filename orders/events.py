@@ -21,7 +21,12 @@ class PurchaseConfirmed(Event):
     those lines to "purchase confirmed". ``gross_amount`` is what the buyer paid for
     the lines after discounts the vendor bears and after refunds made before this
     point; ``shipping_amount`` is the shipping fee charged for the vendor's parcel,
-    which is paid out to the vendor. Vendors' settlements count the sale from here.
+    which is paid out to the vendor (less what the vendor's own free-shipping coupon
+    took off). Vendors' settlements count the sale from here.
+
+    ``vendor_discount_amount`` is the discount the vendor bore on these lines (already
+    taken off ``gross_amount``); ``paid_amount`` what the buyer paid for them after every
+    discount and the points used, which points are earned on; ``user_id`` the member.
     """
 
     subject_model = "orders.Order"
@@ -33,6 +38,9 @@ class PurchaseConfirmed(Event):
     gross_amount: str
     shipping_amount: str
     confirmed_at: str
+    paid_amount: str = "0"
+    vendor_discount_amount: str = "0"
+    user_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,6 +208,7 @@ class RefundRequested(Event):
     tax_free_amount: str
     shipping_amount: str
     deduction_amount: str
+    points_amount: str = "0"  # given back as points, not part of ``amount``
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -17,6 +17,7 @@ class OrderErrorCode(StrEnum):
     INVALID_TRANSITION = "invalid_transition"
     INVALID_CLAIM = "invalid_claim"
     INVALID_TRACKING = "invalid_tracking"
+    INVALID_DISCOUNT = "invalid_discount"  # a coupon or points that cannot be used
 
 
 class OrderError(ShopError):

@@ -21,6 +21,7 @@ from orders.events import (
     PurchaseConfirmed,
 )
 from orders.models import Order
+from promotions import services as promotions
 from shop.events import listen
 
 
@@ -89,3 +90,15 @@ def uncount_refund_for_grade(event: OrderLineRefunded) -> None:
     accounts_services.record_purchase_refund(
         order_id=event.order_id, vendor_id=event.vendor_id, amount=event.amount
     )
+
+
+@listen(PurchaseConfirmed)
+def earn_points_on_confirmation(event: PurchaseConfirmed) -> None:
+    """A member earns points (적립금) at their grade's rate on what they paid, once."""
+    if event.user_id is not None:
+        promotions.earn_for_purchase(
+            user_id=event.user_id,
+            order_id=event.order_id,
+            vendor_id=event.vendor_id,
+            paid_amount=event.paid_amount,
+        )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from catalog.models import AddOn, Product, TextOption, Variant
+from orders import discounts
 from orders.models import Cart, CartLine, CartLineAddOn, Order, OrderLine, VendorShipment
 from orders.models.cart import PLAIN_CONFIG_KEY
 from shipping import engine
@@ -133,6 +134,16 @@ class CartView:
     vat_amount: Decimal = ZERO
     token: str = ""
     country: str = engine.DOMESTIC_COUNTRY
+    # Grade discount, coupon and points (``orders.discounts``); members only.
+    grade_discount_amount: Decimal = ZERO
+    coupon_discount_amount: Decimal = ZERO
+    discounts: Any = None  # promotions.pricing.Discounts
+    grade_name: str = ""
+    coupon: Any = None  # the member's UserCoupon applied, if it applies
+    coupon_problem: str = ""
+    points_problem: str = ""
+    points_balance: int = 0
+    wallet: list[Any] = field(default_factory=list)  # the member's usable coupons
 
     @property
     def is_empty(self) -> bool:
@@ -187,9 +198,19 @@ def addons_of(line: CartLine) -> list[CartLineAddOn]:
 
 
 def cart_view(
-    cart: Cart, *, postcode: str = "", country: str = engine.DOMESTIC_COUNTRY
+    cart: Cart,
+    *,
+    postcode: str = "",
+    country: str = engine.DOMESTIC_COUNTRY,
+    user: Any = None,
+    coupon: Any = None,
+    points: Any = 0,
 ) -> CartView:
     """Return the cart priced from the catalog, grouped by vendor, with every amount.
+
+    For a member, the grade discount, the coupon ``coupon`` (one of their coupons, by
+    id) and ``points`` are taken off in that order (``orders.discounts``); one that
+    cannot be used is left out and the view says why.
 
     Shipped to ``country`` (ISO alpha-2; Korea by default). Abroad, a vendor whose
     shipping policy does not serve the country (or the weight) does not make this fail:
@@ -225,7 +246,7 @@ def cart_view(
             raise
         fill_unshippable(view, quote_lines, destination)
         return view
-    fill_amounts(view, quote)
+    fill_amounts(view, quote, user=user, coupon=coupon, points=points)
     return view
 
 
@@ -324,7 +345,9 @@ def price_line(line: CartLine, text_options: dict[int, TextOption]) -> PricedLin
     )
 
 
-def fill_amounts(view: CartView, quote: engine.Quote) -> None:
+def fill_amounts(
+    view: CartView, quote: engine.Quote, *, user: Any = None, coupon: Any = None, points: Any = 0
+) -> None:
     view.quote = quote
     by_vendor: dict[int, VendorGroup] = {}
     for line in view.lines:
@@ -338,6 +361,11 @@ def fill_amounts(view: CartView, quote: engine.Quote) -> None:
     )
     view.option_extras_amount = sum((line.extra_price * line.quantity for line in view.lines), ZERO)
     view.shipping_amount = quote.payable_now
+    discounts.fill(view, user=user, coupon=coupon, points=points)
+    view.grade_discount_amount = view.discounts.grade_amount
+    view.coupon_discount_amount = view.discounts.coupon_amount
+    view.discount_amount = view.discounts.total
+    view.points_amount = view.discounts.points_amount
     view.total_amount = (
         view.items_amount
         + view.option_extras_amount
@@ -345,8 +373,16 @@ def fill_amounts(view: CartView, quote: engine.Quote) -> None:
         - view.discount_amount
         - view.points_amount
     )
+    # Discounts and points lower each line by its share, so the tax-free part stays exact.
     view.tax_free_amount = sum(
-        (line.amount for line in view.lines if line.product.is_tax_free), ZERO
+        (
+            line.amount
+            - view.discounts.line_discount(line.line_id)
+            - view.discounts.points.get(line.line_id, ZERO)
+            for line in view.lines
+            if line.product.is_tax_free
+        ),
+        ZERO,
     )
     view.vat_amount = vat_included(view.total_amount, tax_free=view.tax_free_amount)
     view.token = token_of(view)
@@ -375,6 +411,8 @@ def token_of(view: CartView) -> str:
             "country": view.country,
             "shipping": str(view.shipping_amount),
             "total": str(view.total_amount),
+            "coupon": view.coupon.pk if view.coupon else None,
+            "points": str(view.points_amount),
         },
         sort_keys=True,
     )

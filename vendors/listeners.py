@@ -20,6 +20,7 @@ def book_confirmed_purchase(event: PurchaseConfirmed) -> None:
         gross_amount=event.gross_amount,
         shipping_amount=event.shipping_amount,
         confirmed_at=event.confirmed_at,
+        vendor_discount_amount=event.vendor_discount_amount,
     )
 
 

@@ -46,6 +46,9 @@ class Refund(TimeStampedModel):
     shipping_amount = krw_field(_("shipping refunded"))
     deduction_amount = krw_field(_("deduction"), help_text=_("The vendor's return fee."))
     amount = krw_field(_("amount"))
+    # Points the buyer paid these items with go back as points, not money: ``amount`` is
+    # the money refunded, the items' price after their discounts less these points.
+    points_amount = krw_field(_("points returned"))
     tax_free_amount = krw_field(_("tax-free part"))
     # {"<vendor id>": {"amount": "...", "shipping_amount": "..."}} for the per-vendor events.
     vendor_parts = models.JSONField(_("per vendor"), default=dict, blank=True)
@@ -71,11 +74,15 @@ class Refund(TimeStampedModel):
                 "shipping_amount",
                 "deduction_amount",
                 "amount",
+                "points_amount",
                 "tax_free_amount",
             ),
             models.CheckConstraint(
                 condition=Q(
-                    amount=F("items_amount") + F("shipping_amount") - F("deduction_amount")
+                    amount=F("items_amount")
+                    + F("shipping_amount")
+                    - F("deduction_amount")
+                    - F("points_amount")
                 ),
                 name="orders_refund_amount_adds_up",
             ),

@@ -163,6 +163,25 @@ class Order(TimeStampedModel):
     total_amount = krw_field(_("total"))
     tax_free_amount = krw_field(_("tax-free part"))
     vat_amount = krw_field(_("VAT"))
+    # ``discount_amount`` is the grade discount plus the coupon's (shipping included); the
+    # stacking order and how each is spread over the lines: ``promotions.pricing``.
+    grade_discount_amount = krw_field(_("grade discount"))
+    coupon_discount_amount = krw_field(_("coupon discount"))
+    user_coupon = models.ForeignKey(
+        "promotions.UserCoupon",
+        verbose_name=_("coupon"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    coupon_name = models.CharField(_("coupon"), max_length=100, blank=True)
+    coupon_bearer = models.CharField(
+        _("coupon paid by"),
+        max_length=8,
+        blank=True,
+        choices=[("platform", _("Platform")), ("vendor", _("Vendor"))],
+    )
 
     payment_method = models.CharField(
         _("payment method"), max_length=32, default=PaymentMethod.BANK_TRANSFER
@@ -273,6 +292,13 @@ class VendorShipment(TimeStampedModel):
     shipping_quote = models.JSONField(_("shipping quote"), default=list, blank=True)
     return_fee = krw_field(_("return fee"))
     exchange_fee = krw_field(_("exchange fee"))
+    # What a free-shipping coupon took off this part's shipping, and how much of it the
+    # vendor bears (all of it for the vendor's own coupon, none for a platform coupon).
+    shipping_discount = krw_field(_("shipping discount"))
+    vendor_shipping_discount = krw_field(_("shipping discount borne by the vendor"))
+    # Discounts of this part's lines at placement (grade and coupon) and the vendor's share.
+    discount_amount = krw_field(_("discounts"))
+    vendor_discount_amount = krw_field(_("discounts borne by the vendor"))
     carrier = models.CharField(_("carrier"), max_length=16, choices=Carrier.choices, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
@@ -293,6 +319,10 @@ class VendorShipment(TimeStampedModel):
                 "shipping_fee_quoted",
                 "return_fee",
                 "exchange_fee",
+                "shipping_discount",
+                "vendor_shipping_discount",
+                "discount_amount",
+                "vendor_discount_amount",
             ),
         ]
         indexes = [models.Index(fields=["vendor", "status"])]
@@ -399,6 +429,14 @@ class OrderLine(models.Model):
     cancelled_quantity = models.PositiveIntegerField(_("cancelled quantity"), default=0)
     returned_quantity = models.PositiveIntegerField(_("returned quantity"), default=0)
     is_tax_free = models.BooleanField(_("tax free"), default=False)
+    # The line's share of the order's discounts and points, for its whole quantity, and
+    # how much of each went back already with cancelled or returned items.
+    discount_amount = krw_field(_("discount"))
+    vendor_discount_amount = krw_field(_("discount borne by the vendor"))
+    points_amount = krw_field(_("points used"))
+    discount_released = krw_field(_("discount given back"))
+    vendor_discount_released = krw_field(_("vendor discount given back"))
+    points_released = krw_field(_("points given back"))
     shipping_group_key = models.CharField(_("parcel"), max_length=64, blank=True)
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.ORDERED
@@ -418,7 +456,23 @@ class OrderLine(models.Model):
                 condition=Q(unit_price__gte=0) & Q(unit_price__gte=-F("extra_price")),
                 name="orders_line_price_gte_0",
             ),
-            *not_negative("orders_line", "addons_amount"),
+            *not_negative(
+                "orders_line",
+                "addons_amount",
+                "discount_amount",
+                "vendor_discount_amount",
+                "points_amount",
+                "discount_released",
+                "vendor_discount_released",
+                "points_released",
+            ),
+            models.CheckConstraint(
+                condition=Q(discount_released__lte=F("discount_amount"))
+                & Q(vendor_discount_released__lte=F("vendor_discount_amount"))
+                & Q(points_released__lte=F("points_amount"))
+                & Q(vendor_discount_amount__lte=F("discount_amount")),
+                name="orders_line_shares_released_lte_shares",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -439,3 +493,17 @@ class OrderLine(models.Model):
         """Return what the buyer pays for the live quantity, add-ons while any is live."""
         addons = self.addons_amount if self.live_quantity > 0 else 0
         return self.unit_total * self.live_quantity + addons
+
+    @property
+    def live_paid_amount(self) -> Decimal:
+        """Return what the buyer paid for the live quantity: after discounts and points."""
+        return (
+            self.live_amount
+            - (self.discount_amount - self.discount_released)
+            - (self.points_amount - self.points_released)
+        )
+
+    @property
+    def live_vendor_amount(self) -> Decimal:
+        """Return the live quantity's price after the discounts the vendor bears."""
+        return self.live_amount - (self.vendor_discount_amount - self.vendor_discount_released)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orders.discounts import release_shares
 from orders.events import (
     ClaimRequested,
     ClaimStatusChanged,
@@ -26,6 +27,7 @@ from orders.events import (
 from orders.exceptions import OrderError, OrderErrorCode, TransitionError
 from orders.models import Claim, ClaimLine, Order, OrderLine, Refund, RefundLine, VendorShipment
 from orders.services.common import check_transition, lock_order, lock_shipment
+from promotions import services as promotions
 from shop.events import publish
 from shop.exceptions import NotFoundError
 
@@ -47,19 +49,29 @@ def create_refund(
     ``shipping`` is ``{vendor_id: shipping fee given back}``; a negative value (the fee
     rose after a partial cancellation) and ``deductions`` (a vendor's return fee) are
     taken off. Add-on items are refunded with a line that goes entirely.
+
+    Each line gives back its share of the order's discounts and points
+    (``orders.discounts.release_shares``): the buyer gets what they paid for those
+    items, the points part as points (returned now, once per refund) and the rest as
+    money. The vendor's part is the items' price after the discounts the vendor bore,
+    the measure its settlement booked the sale at.
     """
     if whole_lines is None:
         whole_lines = {line.pk for line, q in quantities.items() if q == line.live_quantity}
     parts: dict[int, dict[str, Decimal]] = {}
-    items = tax_free = ZERO
+    items = tax_free = points = ZERO
     refund_lines = []
     for line, quantity in quantities.items():
-        amount = line.unit_total * quantity + (line.addons_amount if line.pk in whole_lines else 0)
+        whole = line.pk in whole_lines
+        gross = line.unit_total * quantity + (line.addons_amount if whole else 0)
+        shares = release_shares(line, quantity, whole=whole)
+        amount = gross - shares.discount
         items += amount
+        points += shares.points
         if line.is_tax_free:
-            tax_free += amount
+            tax_free += amount - shares.points
         part = parts.setdefault(line.vendor_id, {"amount": ZERO, "shipping_amount": ZERO})
-        part["amount"] += amount
+        part["amount"] += gross - shares.vendor_discount
         refund_lines.append(RefundLine(order_line=line, quantity=quantity, amount=amount))
     deduction = sum((max(-fee, ZERO) for fee in shipping.values()), ZERO)
     deduction += sum((deductions or {}).values(), ZERO)
@@ -69,8 +81,8 @@ def create_refund(
             part = parts.setdefault(vendor_id, {"amount": ZERO, "shipping_amount": ZERO})
             part["shipping_amount"] += fee
             shipping_back += fee
-    deduction = min(deduction, items + shipping_back)  # never below zero
-    amount = items + shipping_back - deduction
+    deduction = min(deduction, items + shipping_back - points)  # never below zero
+    amount = items + shipping_back - deduction - points
     refund = Refund.objects.create(
         order=order,
         kind=kind,
@@ -78,6 +90,7 @@ def create_refund(
         items_amount=items,
         shipping_amount=shipping_back,
         deduction_amount=deduction,
+        points_amount=points,
         amount=amount,
         tax_free_amount=min(tax_free, amount),
         vendor_parts={
@@ -88,6 +101,13 @@ def create_refund(
     for line in refund_lines:
         line.refund = refund
     RefundLine.objects.bulk_create(refund_lines)
+    if points > 0 and order.user_id is not None:
+        promotions.restore_points(
+            user_id=order.user_id,
+            amount=int(points),
+            order_id=order.pk,
+            source=f"refund:{refund.pk}",
+        )
     publish(
         RefundRequested(
             order_id=order.pk,
@@ -98,6 +118,7 @@ def create_refund(
             tax_free_amount=str(refund.tax_free_amount),
             shipping_amount=str(refund.shipping_amount),
             deduction_amount=str(refund.deduction_amount),
+            points_amount=str(refund.points_amount),
         ),
         subject=order,
     )

@@ -16,9 +16,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from orders.discounts import release_shares
 from orders.events import (
     OrderCancelled,
     OrderPaid,
@@ -39,6 +41,7 @@ from orders.services.common import (
     sync_order_status,
 )
 from orders.services.shipping import requote_shipment
+from promotions import services as promotions
 from shop.events import publish
 from shop.money import vat_included
 
@@ -265,9 +268,23 @@ def confirm_purchase(*, shipment_id: int, shopper: Any = None) -> VendorShipment
                 order_id=shipment.order_id,
                 order_line_ids=[line.pk for line in lines],
                 vendor_id=shipment.vendor_id,
-                gross_amount=str(sum((line.live_amount for line in lines), ZERO)),
-                shipping_amount=str(shipment.shipping_fee),
+                gross_amount=str(sum((line.live_vendor_amount for line in lines), ZERO)),
+                # The vendor is paid the fee less what its own free-shipping coupon took off.
+                shipping_amount=str(
+                    max(shipment.shipping_fee - shipment.vendor_shipping_discount, ZERO)
+                ),
                 confirmed_at=now.isoformat(),
+                paid_amount=str(sum((line.live_paid_amount for line in lines), ZERO)),
+                vendor_discount_amount=str(
+                    sum(
+                        (
+                            line.vendor_discount_amount - line.vendor_discount_released
+                            for line in lines
+                        ),
+                        ZERO,
+                    )
+                ),
+                user_id=shipment.order.user_id,
             ),
             subject=shipment.order,
         )
@@ -314,15 +331,19 @@ def cancel_locked(order: Order, *, reason: str, expired: bool) -> Order:
     was_paid = old != Order.Status.PENDING_PAYMENT
     lines = list(OrderLine.objects.select_for_update().filter(order=order))
     live = [line for line in lines if line.live_quantity > 0]
+    # The coupon goes back to the wallet, once (before stock: the lock order of placement).
+    promotions.release(order_id=order.pk)
     refund = None
     if was_paid and live:
         refund = create_refund(
             order,
             kind="cancellation",
             quantities={line: line.live_quantity for line in live},
-            shipping={s.vendor_id: s.shipping_fee for s in shipments},
+            shipping={s.vendor_id: paid_shipping(s) for s in shipments},
             reason=reason,
         )
+    elif live:
+        restore_unpaid_points(order, {line: line.live_quantity for line in live})
     if order.stock_released_at is None:
         release_lines(
             [(line, line.live_quantity, True) for line in live],
@@ -439,6 +460,8 @@ def partial_cancel(
         }:
             raise TransitionError(_("This order can no longer be cancelled."))
         was_paid = order.status != Order.Status.PENDING_PAYMENT
+        if order.points_amount > 0 and order.user_id is not None:
+            promotions.lock_account(order.user_id)  # before stock, as placement does
         cancelled_lines = [(lines[pk], q) for pk, q in wanted.items()]
         release_lines(
             [(line, q, q == line.live_quantity) for line, q in cancelled_lines],
@@ -459,16 +482,30 @@ def partial_cancel(
         shipments = {line.shipment_id: line.shipment for line, _q in cancelled_lines}
         fees: dict[str, list[str]] = {}
         shipping_delta: dict[int, Decimal] = {}
+        shipping_discount_delta: dict[int, Decimal] = {}
         for shipment in shipments.values():
             old_fee = shipment.shipping_fee
+            old_paid = paid_shipping(shipment)
             new_fee = requote_shipment(shipment, order)
             fees[str(shipment.vendor_id)] = [str(old_fee), str(new_fee)]
-            shipping_delta[shipment.vendor_id] = old_fee - new_fee
+            # A free-shipping coupon covers at most what it covered at placement.
+            new_discount = min(shipment.shipping_discount, new_fee)
+            shipping_discount_delta[shipment.vendor_id] = shipment.shipping_discount - new_discount
+            shipment.shipping_discount = new_discount
+            shipment.vendor_shipping_discount = min(shipment.vendor_shipping_discount, new_discount)
             shipment.shipping_fee = new_fee
+            shipping_delta[shipment.vendor_id] = old_paid - paid_shipping(shipment)
+            discount_fields = ["shipping_discount", "vendor_shipping_discount"]
             if not shipment.lines.exclude(status=OrderLine.Status.CANCELLED).exists():
-                move_shipment(shipment, VendorShipment.Status.CANCELLED, shipping_fee=new_fee)
+                move_shipment(
+                    shipment,
+                    VendorShipment.Status.CANCELLED,
+                    shipping_fee=new_fee,
+                    shipping_discount=new_discount,
+                    vendor_shipping_discount=shipment.vendor_shipping_discount,
+                )
             else:
-                shipment.save(update_fields=["shipping_fee", "updated_at"])
+                shipment.save(update_fields=["shipping_fee", *discount_fields, "updated_at"])
         refund = None
         if was_paid:
             refund = create_refund(
@@ -480,9 +517,10 @@ def partial_cancel(
                 whole_lines={line.pk for line in items_refund if line.live_quantity == 0},
             )
         else:
-            shrink_unpaid_order(order, items_refund, shipping_delta)
+            shrink_unpaid_order(order, items_refund, shipping_delta, shipping_discount_delta)
         sync_order_status(order)
         if order.status == Order.Status.CANCELLED:
+            promotions.release(order_id=order.pk)
             order.cancelled_at = timezone.now()
             order.stock_released_at = order.cancelled_at
             order.save(update_fields=["cancelled_at", "stock_released_at"])
@@ -499,20 +537,64 @@ def partial_cancel(
         return order
 
 
+def paid_shipping(shipment: VendorShipment) -> Decimal:
+    """What the buyer pays for a part's shipping: its fee less a free-shipping coupon."""
+    return max(shipment.shipping_fee - shipment.shipping_discount, ZERO)
+
+
+def give_back_points(order: Order, points: Decimal) -> None:
+    """Return ``points`` of an order's cancelled items to the member, once per step.
+
+    The source holds the points the order's lines gave back so far, which grows with
+    every cancellation that returns any, so a step never returns its points twice.
+    """
+    if points <= 0 or order.user_id is None:
+        return
+    released = OrderLine.objects.filter(order=order).aggregate(total=Sum("points_released"))
+    promotions.restore_points(
+        user_id=order.user_id,
+        amount=int(points),
+        order_id=order.pk,
+        source=f"order:{order.pk}:cancel:{released['total']}",
+    )
+
+
+def restore_unpaid_points(order: Order, cancelled: Mapping[OrderLine, int]) -> None:
+    """An unpaid order is cancelled whole: its lines' points go back to the member."""
+    points = ZERO
+    for line, quantity in cancelled.items():
+        points += release_shares(line, quantity, whole=True).points
+    give_back_points(order, points)
+
+
 def shrink_unpaid_order(
-    order: Order, cancelled: Mapping[OrderLine, int], shipping_delta: Mapping[int, Decimal]
+    order: Order,
+    cancelled: Mapping[OrderLine, int],
+    shipping_delta: Mapping[int, Decimal],
+    shipping_discount_delta: Mapping[int, Decimal],
 ) -> None:
-    """Lower an unpaid order's amounts by what was cancelled: the buyer pays the rest."""
-    items = extras = tax_free = ZERO
+    """Lower an unpaid order's amounts by what was cancelled: the buyer pays the rest.
+
+    The cancelled items' shares of the discounts and points come off too (the points go
+    back to the member), and so does what a free-shipping coupon no longer covers.
+    """
+    items = extras = tax_free = discount = points = ZERO
     for line, quantity in cancelled.items():
         addons = line.addons_amount if line.live_quantity == 0 else ZERO
         items += line.unit_price * quantity + addons
         extras += line.extra_price * quantity
+        shares = release_shares(line, quantity, whole=line.live_quantity == 0)
+        discount += shares.discount
+        points += shares.points
         if line.is_tax_free:
-            tax_free += line.unit_total * quantity + addons
+            tax_free += line.unit_total * quantity + addons - shares.discount - shares.points
+    give_back_points(order, points)
     order.items_amount -= items
     order.option_extras_amount -= extras
-    order.shipping_amount -= sum(shipping_delta.values(), ZERO)
+    shipping_discount = sum(shipping_discount_delta.values(), ZERO)
+    order.shipping_amount -= sum(shipping_delta.values(), ZERO) + shipping_discount
+    order.discount_amount -= discount + shipping_discount
+    order.points_amount -= points
     order.tax_free_amount -= tax_free
     order.total_amount = (
         order.items_amount
@@ -527,6 +609,8 @@ def shrink_unpaid_order(
             "items_amount",
             "option_extras_amount",
             "shipping_amount",
+            "discount_amount",
+            "points_amount",
             "tax_free_amount",
             "total_amount",
             "vat_amount",

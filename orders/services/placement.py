@@ -28,6 +28,8 @@ from orders.events import OrderPlaced
 from orders.exceptions import OrderError, OrderErrorCode
 from orders.models import CartLine, CartLineAddOn, Order, OrderLine, PaymentMethod, VendorShipment
 from orders.services import stock
+from promotions import services as promotions
+from promotions.exceptions import PromotionError
 from shipping import engine
 from shop.events import publish
 
@@ -224,7 +226,14 @@ def place_order(
     cleaned = clean_details(details, user=user)
     member = user if user is not None and user.is_authenticated else None
     with transaction.atomic():
-        view = selectors.cart_view(cart, postcode=cleaned["postcode"], country=cleaned["country"])
+        view = selectors.cart_view(
+            cart,
+            postcode=cleaned["postcode"],
+            country=cleaned["country"],
+            user=member,
+            coupon=details.get("coupon"),
+            points=details.get("points"),
+        )
         if view.is_empty:
             raise OrderError(OrderErrorCode.CART_EMPTY, _("Your cart is empty."))
         if view.shipping_problems:
@@ -241,6 +250,7 @@ def place_order(
                 fields=view.problems,
                 status_code=409,
             )
+        refuse_unusable_discounts(view)
         if not cart_token or str(cart_token) != view.token:
             raise OrderError(
                 OrderErrorCode.CART_CHANGED,
@@ -287,6 +297,8 @@ def place_order(
             subject=order,
         )
         empty_cart(cart, expected=len(view.lines))
+        # Coupon, then points, then stock: every path takes these locks in this order.
+        use_discounts(order, view)
         # Last, just before commit: the stock rows stay locked only from here.
         stock.take_variants(
             quantities=variant_quantities,
@@ -299,6 +311,45 @@ def place_order(
     return PlacedOrder(
         order=order, lookup_token=order.lookup_token(), payment_choice=cleaned["payment_choice"]
     )
+
+
+def refuse_unusable_discounts(view: selectors.CartView) -> None:
+    """Refuse the order when the chosen coupon or points cannot be used, saying why."""
+    errors = {}
+    if view.coupon_problem:
+        errors["coupon"] = [view.coupon_problem]
+    if view.points_problem:
+        errors["points"] = [view.points_problem]
+    if errors:
+        raise OrderError(
+            OrderErrorCode.INVALID_DISCOUNT,
+            " ".join(message for messages in errors.values() for message in messages),
+            fields=errors,
+        )
+
+
+def use_discounts(order: Order, view: selectors.CartView) -> None:
+    """Redeem the coupon and spend the points in the order's transaction.
+
+    A coupon used up by a concurrent checkout (or points spent by one) raises, and the
+    whole order rolls back with the reason.
+    """
+    try:
+        if view.coupon is not None:
+            promotions.redeem(
+                user_coupon_id=view.coupon.pk,
+                user_id=order.user_id,
+                order_id=order.pk,
+                amount=view.coupon_discount_amount,
+            )
+        if view.points_amount > 0:
+            promotions.spend_points(
+                user_id=order.user_id, amount=int(view.points_amount), order_id=order.pk
+            )
+    except PromotionError as error:
+        raise OrderError(
+            OrderErrorCode.INVALID_DISCOUNT, error.message, fields=error.fields, status_code=409
+        ) from error
 
 
 def create_order(view: selectors.CartView, cleaned: dict[str, str], member: Any) -> Order:
@@ -330,6 +381,11 @@ def create_order(view: selectors.CartView, cleaned: dict[str, str], member: Any)
         total_amount=view.total_amount,
         tax_free_amount=view.tax_free_amount,
         vat_amount=view.vat_amount,
+        grade_discount_amount=view.grade_discount_amount,
+        coupon_discount_amount=view.coupon_discount_amount,
+        user_coupon=view.coupon,
+        coupon_name=view.coupon.coupon.name[:100] if view.coupon else "",
+        coupon_bearer=view.coupon.coupon.bearer if view.coupon else "",
         payment_method=cleaned["payment_method"],
         depositor_name=cleaned["depositor_name"] if bank_transfer else "",
         deposit_deadline=deadline if bank_transfer else None,
@@ -340,8 +396,10 @@ def create_order(view: selectors.CartView, cleaned: dict[str, str], member: Any)
 
 def create_shipments(order: Order, view: selectors.CartView) -> dict[int, VendorShipment]:
     shipments = []
+    found = view.discounts
     for group in view.groups:
         fee = group.shipping_fee
+        vendor_id = group.vendor.pk
         shipments.append(
             VendorShipment(
                 order=order,
@@ -353,6 +411,17 @@ def create_shipments(order: Order, view: selectors.CartView) -> dict[int, Vendor
                 exchange_fee=max(
                     (parcel.exchange_fee for parcel in group.parcels), default=Decimal(0)
                 ),
+                shipping_discount=found.shipping.get(vendor_id, Decimal(0)),
+                vendor_shipping_discount=found.vendor_shipping_discount(vendor_id),
+                discount_amount=sum(
+                    (found.line_discount(line.line_id) for line in group.lines), Decimal(0)
+                )
+                + found.shipping.get(vendor_id, Decimal(0)),
+                vendor_discount_amount=sum(
+                    (found.line_vendor_discount(line.line_id) for line in group.lines),
+                    Decimal(0),
+                )
+                + found.vendor_shipping_discount(vendor_id),
             )
         )
     VendorShipment.objects.bulk_create(shipments)
@@ -392,6 +461,9 @@ def create_lines(
             extra_price=line.extra_price,
             quantity=line.quantity,
             is_tax_free=line.product.is_tax_free,
+            discount_amount=view.discounts.line_discount(line.line_id),
+            vendor_discount_amount=view.discounts.line_vendor_discount(line.line_id),
+            points_amount=view.discounts.points.get(line.line_id, Decimal(0)),
             shipping_group_key=parcel_of.get(line.line_id, "")[:64],
         )
         for line in view.lines

@@ -14,6 +14,7 @@ from promotions.services.coupons import (
 from promotions.services.points import (
     adjust_points,
     due_to_expire,
+    earn_for_purchase,
     earn_points,
     expire_points,
     lock_account,
@@ -29,6 +30,7 @@ __all__ = [
     "claim_code",
     "download_coupon",
     "due_to_expire",
+    "earn_for_purchase",
     "earn_points",
     "expire_points",
     "issue_automatic",

@@ -228,3 +228,27 @@ def usable_points(*, balance: int, requested: int, payable: Decimal) -> tuple[in
     if requested > cap:
         return 0, _("You can use at most %(cap)s points on this order.") % {"cap": f"{cap:,}"}
     return requested, ""
+
+
+def earn_for_purchase(
+    *, user_id: int, order_id: int, vendor_id: int, paid_amount: Decimal | str
+) -> PointEntry | None:
+    """Give points on a confirmed purchase (구매확정 적립) at the member's grade rate, once.
+
+    ``paid_amount`` is what the buyer paid for the confirmed lines after discounts and
+    points; the rate (a fraction) is the member's grade's now; rounded down to a point.
+    """
+    from accounts.models import User
+    from accounts.selectors import member_benefits
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    rate = member_benefits(user).point_rate
+    amount = int(Decimal(str(paid_amount)) * rate)
+    return earn_points(
+        user=user,
+        amount=amount,
+        reason=_("Purchase confirmed"),
+        source=f"purchase:{order_id}:{vendor_id}",
+    )

@@ -50,12 +50,19 @@ def record_purchase_confirmed(
     gross_amount: str,
     shipping_amount: str,
     confirmed_at: str,
+    vendor_discount_amount: str = "0",
 ) -> list[SettlementEntry]:
     """Book a confirmed purchase: the sale, its commission and the vendor's shipping fee.
+
+    ``gross_amount`` comes net of the discounts the vendor bears (its own coupons), so
+    the sale and the commission on it count what the vendor really sold for; a
+    discount the platform bears (platform coupons, grade discounts, points) is not the
+    vendor's and leaves the sale whole. The vendor's part is named in the description.
 
     Idempotent: the same order, vendor and lines book once, however often the event
     comes. Returns the entries booked now (none when already booked).
     """
+    vendor_discount = _amount(vendor_discount_amount, "vendor_discount_amount")
     gross = _amount(gross_amount, "gross_amount")
     shipping = _amount(shipping_amount, "shipping_amount")
     occurred_at = _moment(confirmed_at, "confirmed_at")
@@ -75,7 +82,12 @@ def record_purchase_confirmed(
             order_id=order_id,
             occurred_at=occurred_at,
             cause="purchase_confirmed",
-            description=_("Order %(order)s purchase confirmed") % {"order": order_id},
+            description=(
+                _("Order %(order)s purchase confirmed, less %(discount)s won of your coupons")
+                % {"order": order_id, "discount": f"{vendor_discount:,.0f}"}
+                if vendor_discount > 0
+                else _("Order %(order)s purchase confirmed") % {"order": order_id}
+            ),
         )
 
 
