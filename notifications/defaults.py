@@ -131,3 +131,34 @@ DEFAULTS: list[dict[str, Any]] = [
 
 
 BY_CODE = {fields["code"]: fields for fields in DEFAULTS}
+
+# What the admin's preview renders a template with: one value for every variable the
+# default templates use.
+SAMPLE_CONTEXT: dict[str, Any] = {
+    "shop_name": "샘플샵",
+    "name": "홍길동",
+    "number": "20261204-ABCD1234",
+    "lines": [
+        {"name": "무지 반팔 티셔츠", "option": "블랙 / L", "quantity": 2},
+        {"name": "데님 팬츠", "option": "", "quantity": 1},
+    ],
+    "total": "59,000원",
+    "link": "https://shop.example/my/orders/20261204-ABCD1234/",
+    "bank_account": "국민은행 123456-01-234567 (주)샘플샵",
+    "is_bank_transfer": True,
+    "depositor": "홍길동",
+    "deadline": "2026-12-07 23:59",
+    "vendor": "샘플상회",
+    "carrier": "CJ대한통운",
+    "tracking_number": "123456789012",
+    "tracking_url": "https://trace.example/123456789012",
+    "reason": "고객 요청",
+    "expired": False,
+    "refund": True,
+    "product": "무지 반팔 티셔츠",
+    "option": "블랙 / L",
+    "question": "사이즈가 정사이즈인가요?",
+    "answer": "네, 정사이즈입니다.",
+    "title": "12월 한정 할인",
+    "body": "이번 주말까지 전 상품 10% 할인!",
+}

@@ -18,10 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from notifications import channels, defaults
-from notifications.events import NotificationTemplateChanged
 from notifications.exceptions import DeliveryError
 from notifications.models import Message, NotificationTemplate
-from shop.events import publish
 
 logger = logging.getLogger(__name__)
 
@@ -196,15 +194,3 @@ def preview(
         if draft is not None:
             shown[code] = {"subject": draft.subject, "body": draft.body}
     return shown
-
-
-def update_template(*, template: NotificationTemplate, changed: dict[str, list[Any]]) -> None:
-    """Save a staff member's edit of a template, audited with before and after."""
-    with transaction.atomic():
-        template.save()
-        publish(
-            NotificationTemplateChanged(
-                template_id=template.pk, code=template.code, changes=changed
-            ),
-            subject=template,
-        )
