@@ -10,8 +10,11 @@ notifications to the vendor's staff and to the asker.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 
 from catalog.selectors import caching
+from notifications.services import notify
+from promotions.services import earn_points
 from reviews.events import (
     QuestionAnswered,
     QuestionAsked,
@@ -55,14 +58,12 @@ for _event_type in (
 @listen(ReviewPosted)
 def grant_review_points(event: ReviewPosted) -> None:
     """Credit the review's points once: the source names the review, so a rerun is a no-op."""
-    from promotions.services import earn_points  # promotions ships the points ledger
-
     if event.points <= 0:
         return
     earn_points(
         user=get_user_model().objects.get(pk=event.user_id),
         amount=event.points,
-        reason="review",
+        reason=gettext("Photo review points") if event.photo_count else gettext("Review points"),
         source=f"review:{event.review_id}",
     )
 
@@ -70,9 +71,7 @@ def grant_review_points(event: ReviewPosted) -> None:
 @listen(QuestionAsked)
 def tell_vendor_about_question(event: QuestionAsked) -> None:
     """Tell each active member of the product's vendor that a question waits for them."""
-    from notifications.services import notify
-
-    context = question_context(event.question_id)
+    context = question_context(event.question_id, for_vendor=True)
     if context is None:
         return
     members = VendorMembership.objects.filter(
@@ -85,9 +84,7 @@ def tell_vendor_about_question(event: QuestionAsked) -> None:
 @listen(QuestionAnswered)
 def tell_asker_about_answer(event: QuestionAnswered) -> None:
     """Tell the asker the vendor answered (only the first answer, not later corrections)."""
-    from notifications.services import notify
-
-    context = question_context(event.question_id)
+    context = question_context(event.question_id, for_vendor=False)
     if context is None or not event.first_answer:
         return
     asker = get_user_model().objects.get(pk=event.user_id)

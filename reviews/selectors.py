@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from catalog.media.models import MediaStatus
 from catalog.selectors import caching
@@ -93,11 +95,14 @@ def review_row(review: Review) -> dict[str, Any]:
 
 
 def product_reviews(product_id: int) -> ReviewBlock:
-    """Summary and newest reviews of a product (three queries cold, none when cached)."""
+    """Summary and newest reviews of a product (at most three queries cold, none cached)."""
 
     def build() -> ReviewBlock:
+        summary = rating_summary(product_id)
+        if not summary.count:  # most products: one query, not two
+            return ReviewBlock(summary=summary, reviews=[])
         rows = [review_row(review) for review in visible_reviews(product_id)[:PAGE_REVIEWS]]
-        return ReviewBlock(summary=rating_summary(product_id), reviews=rows)
+        return ReviewBlock(summary=summary, reviews=rows)
 
     return caching.cached(f"{caching.product_key(product_id)}:reviews", build)
 
@@ -187,15 +192,25 @@ def product_questions(*, product_id: int, vendor_id: int, viewer: Any) -> list[Q
     return [question_row(question, viewer, privileged=privileged) for question in rows]
 
 
-def question_context(question_id: int) -> dict[str, Any] | None:
-    """The variables of the Q&A notifications (no secret text: it may go over SMS)."""
+def question_context(question_id: int, *, for_vendor: bool) -> dict[str, Any] | None:
+    """The variables of the Q&A notifications: ``product``, ``question``, ``answer``, ``link``.
+
+    Only the question's readers get them (its vendor's staff, the asker), so a secret
+    question's text may be in the e-mail; the SMS and 알림톡 templates leave it out.
+    The link leads the vendor to the seller center's answer form, the asker to the page.
+    """
     question = Question.objects.select_related("product").filter(pk=question_id).first()
     if question is None:
         return None
+    product = question.product
+    if for_vendor:
+        link = reverse("sellercenter:reviews_question_change", args=[question.pk])
+    else:
+        link = reverse("catalog:product", args=[product.pk, product.slug]) + "#qna"
     return {
-        "question_id": question.pk,
-        "product_id": question.product_id,
-        "product_name": question.product.name,
+        "product": product.name,
+        "question": question.text,
+        "answer": question.answer,
         "is_secret": question.is_secret,
-        "asked_at": question.created_at.isoformat(),
+        "link": settings.SITE_URL.rstrip("/") + link,
     }

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("reviews.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
     path("payments/", include("payments.urls")),
+    path("", include("reviews.urls")),
     path("", include("orders.urls")),
     path("", include("catalog.urls")),
     # The storefront home belongs to the catalog; this keeps its un-namespaced name "home".
