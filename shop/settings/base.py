@@ -59,6 +59,7 @@ LOCAL_APPS = [
     "catalog",
     "shipping",
     "promotions",
+    "wishlist",
     "orders",
     "payments",
     "reviews",

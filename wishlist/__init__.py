@@ -1,0 +1,1 @@
+"""Members' wishlists and "notify me" restock alerts on sold-out variants."""
