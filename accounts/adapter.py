@@ -1,4 +1,4 @@
-"""allauth's account adapter, customised so links in e-mails point at the shop's own address.
+"""allauth's adapters: the account one customised so links in e-mails point at the shop's own address.
 
 allauth builds the password-reset and e-mail confirmation links from the request's
 Host header. ALLOWED_HOSTS already refuses foreign hosts, but a shop answering on
@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 
 
@@ -28,3 +29,25 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_email_confirmation_url(self, request: Any, emailconfirmation: Any) -> str:
         return on_canonical_host(super().get_email_confirmation_url(request, emailconfirmation))
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Kakao/Naver sign-ups: the member's name comes from the provider's profile.
+
+    Linking is allauth's: a provider e-mail signs in to an existing account only when the
+    provider verified it (SOCIALACCOUNT_EMAIL_AUTHENTICATION; our Kakao/Naver providers
+    say which addresses count as verified), and allauth then wipes the password of an
+    account whose own address was never verified, so an attacker who registered a
+    victim's address first is locked out.
+    """
+
+    def populate_user(self, request: Any, sociallogin: Any, data: dict[str, Any]) -> Any:
+        user = super().populate_user(request, sociallogin, data)
+        max_name = user._meta.get_field("name").max_length
+        user.name = (data.get("name") or "").strip()[:max_name]
+        return user
+
+    def get_signup_form_initial_data(self, sociallogin: Any) -> dict[str, Any]:
+        initial = super().get_signup_form_initial_data(sociallogin)
+        initial["name"] = sociallogin.user.name
+        return initial

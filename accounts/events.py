@@ -105,3 +105,52 @@ class MemberGradeChanged(Event):
     new_grade: str | None
     purchase_count: int
     purchase_amount: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdentityVerified(Event):
+    """A member verified their identity (본인인증). No personal data in the payload:
+    only how, and whether the record changed person (``same_person`` by CI)."""
+
+    subject_model = "accounts.User"
+    subject_field = "user_id"
+
+    user_id: int
+    provider: str
+    method: str
+    verification_id: str
+    same_person: bool | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsentChanged(Event):
+    """A member gave or withdrew a consent (``terms``, ``privacy`` or ``marketing``)."""
+
+    subject_model = "accounts.User"
+    subject_field = "user_id"
+
+    user_id: int
+    consent: str
+    agreed: bool
+    at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SocialAccountConnected(Event):
+    """A member's Kakao or Naver account was linked to their shop account."""
+
+    subject_model = "accounts.User"
+    subject_field = "user_id"
+
+    user_id: int
+    provider: str
+    how: str  # "signup", "connect" (my page) or "email" (matched by a verified e-mail)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SocialAccountDisconnected(Event):
+    subject_model = "accounts.User"
+    subject_field = "user_id"
+
+    user_id: int
+    provider: str

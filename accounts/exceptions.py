@@ -7,6 +7,10 @@ from shop.exceptions import ShopError
 
 class AccountErrorCode(StrEnum):
     TOO_MANY_ADDRESSES = "too_many_addresses"
+    IDENTITY_FAILED = "identity_failed"
+    IDENTITY_PENDING = "identity_pending"
+    IDENTITY_UNAVAILABLE = "identity_unavailable"
+    IDENTITY_OTHER_PERSON = "identity_other_person"
 
 
 class AccountError(ShopError):

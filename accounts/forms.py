@@ -59,16 +59,40 @@ def name_field(**kwargs: Any) -> forms.CharField:
 
 
 class SignupForm(forms.Form):
-    """The fields allauth's signup form gains: the member's name and phone number."""
+    """The fields allauth's signup forms (e-mail and Kakao/Naver) gain: name, phone, consents.
+
+    The terms and the privacy policy must be agreed to; marketing messages are optional
+    (개인정보 보호법 제22조: optional consents are asked for separately, never bundled).
+    """
 
     name = name_field()
     phone = PhoneField(label=_("Phone"))
+    agree_terms = forms.BooleanField(label=_("I agree to the terms of use (required)"))
+    agree_privacy = forms.BooleanField(
+        label=_("I agree to the collection and use of my personal data (required)")
+    )
+    agree_marketing = forms.BooleanField(
+        label=_("Send me offers and news by e-mail and SMS (optional)"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if getattr(self, "sociallogin", None) is not None:
+            # Kakao and Naver do not always share a phone number; it can be added later.
+            self.fields["phone"].required = False
 
     def signup(self, request: Any, user: Any) -> None:
         # allauth saved the user already and sends user_signed_up with this same
-        # instance next; accounts.listeners hands these values to register_user.
+        # instance next; accounts.listeners hands these values to the services.
         user.name = self.cleaned_data["name"]
         user.phone = self.cleaned_data["phone"]
+        user.marketing_opt_in = self.cleaned_data["agree_marketing"]
+
+
+class MarketingConsentForm(forms.Form):
+    agree_marketing = forms.BooleanField(
+        label=_("Send me offers and news by e-mail and SMS"), required=False
+    )
 
 
 class ProfileForm(forms.Form):

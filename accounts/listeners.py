@@ -15,6 +15,7 @@ from allauth.account.signals import (
     password_set,
     user_signed_up,
 )
+from allauth.socialaccount.signals import social_account_added, social_account_removed
 from django.dispatch import receiver
 
 from accounts import services
@@ -22,8 +23,32 @@ from accounts import services
 
 @receiver(user_signed_up, dispatch_uid="accounts.register_user")
 def register_user(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    # SignupForm.signup() put the cleaned name and phone on this same instance.
+    # SignupForm.signup() put the cleaned name, phone and marketing choice on this instance.
     services.register_user(user_id=user.pk, name=user.name, phone=user.phone)
+    services.record_signup_consents(user_id=user.pk, marketing=bool(user.marketing_opt_in))
+    sociallogin = kwargs.get("sociallogin")
+    if sociallogin is not None:
+        services.record_social_connected(
+            user_id=user.pk, provider=sociallogin.account.provider, how="signup"
+        )
+
+
+@receiver(social_account_added, dispatch_uid="accounts.record_social_connected")
+def record_social_connected(sender: Any, request: Any, sociallogin: Any, **kwargs: Any) -> None:
+    # allauth links by e-mail only for an address the provider verified (see accounts.social).
+    how = "email" if getattr(sociallogin, "_did_authenticate_by_email", None) else "connect"
+    services.record_social_connected(
+        user_id=sociallogin.user.pk, provider=sociallogin.account.provider, how=how
+    )
+
+
+@receiver(social_account_removed, dispatch_uid="accounts.record_social_disconnected")
+def record_social_disconnected(
+    sender: Any, request: Any, socialaccount: Any, **kwargs: Any
+) -> None:
+    services.record_social_disconnected(
+        user_id=socialaccount.user_id, provider=socialaccount.provider
+    )
 
 
 @receiver(password_changed, dispatch_uid="accounts.record_password_changed")

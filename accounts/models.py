@@ -63,6 +63,14 @@ class User(AbstractUser):
         related_name="+",
     )
     grade_changed_at = models.DateTimeField(_("grade changed at"), null=True, blank=True)
+    # Consents (개인정보 보호법 제22조): each required one is given at signup and dated;
+    # marketing is optional, its date is that of the last change (given or withdrawn).
+    terms_agreed_at = models.DateTimeField(_("terms agreed at"), null=True, blank=True)
+    privacy_agreed_at = models.DateTimeField(_("privacy policy agreed at"), null=True, blank=True)
+    marketing_opt_in = models.BooleanField(_("marketing messages"), default=False)
+    marketing_consent_at = models.DateTimeField(
+        _("marketing consent changed at"), null=True, blank=True
+    )
 
     objects = EmailUserManager()
 
@@ -186,3 +194,30 @@ class ConfirmedPurchase(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.order_id}/{self.vendor_id}: {self.amount}"
+
+
+class IdentityVerification(models.Model):
+    """The result of a member's identity verification (본인인증), the latest one.
+
+    Only what the shop needs is kept: the verified name, birth date and phone (for the
+    age gate and a vendor owner's record) and the person's CI and DI as keyed hashes
+    (HMAC with ACCOUNTS_IDENTITY_HASH_KEY), so they can be matched but never read back
+    or reused elsewhere. A resident registration number is never asked for or stored.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="identity")
+    provider = models.CharField(_("provider"), max_length=30)
+    method = models.CharField(_("method"), max_length=20, default="phone")
+    name = models.CharField(_("verified name"), max_length=100)
+    birth_date = models.DateField(_("verified birth date"))
+    phone = models.CharField(_("verified phone"), max_length=20)
+    ci_hash = models.CharField(_("CI (keyed hash)"), max_length=64, db_index=True)
+    di_hash = models.CharField(_("DI (keyed hash)"), max_length=64)
+    verified_at = models.DateTimeField(_("verified at"))
+
+    class Meta:
+        verbose_name = _("identity verification")
+        verbose_name_plural = _("identity verifications")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.provider}, {self.verified_at:%Y-%m-%d})"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Address, MemberGrade, User
+from accounts.models import Address, IdentityVerification, MemberGrade, User
 from shop.exceptions import NotFoundError
 
 
@@ -91,3 +93,53 @@ def lock_user(*, user_id: int) -> User:
     choosing different defaults run one after the other.
     """
     return User.objects.select_for_update().get(pk=user_id)
+
+
+# --- Identity verification (본인인증) ------------------------------------------------------
+
+ADULT_AGE = 19
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A member's verified identity, as other apps may read it (no CI/DI hashes)."""
+
+    name: str
+    birth_date: date
+    phone: str
+    provider: str
+    method: str
+    verified_at: datetime
+
+
+def identity_of(user: Any) -> Identity | None:
+    """Return the member's verified identity, or None (anonymous, never verified)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    record = IdentityVerification.objects.filter(user_id=user.pk).first()
+    if record is None:
+        return None
+    return Identity(
+        name=record.name,
+        birth_date=record.birth_date,
+        phone=record.phone,
+        provider=record.provider,
+        method=record.method,
+        verified_at=record.verified_at,
+    )
+
+
+def is_adult_birth_date(birth_date: date, today: date | None = None) -> bool:
+    """Whether someone born on ``birth_date`` may buy 19+ goods ``today`` (Korean time).
+
+    The Juvenile Protection Act (청소년 보호법 제2조) counts by year: a person is no
+    longer a youth from 1 January of the year they turn 19, whatever their birthday.
+    """
+    today = today or timezone.localdate()
+    return today.year - birth_date.year >= ADULT_AGE
+
+
+def is_adult(user: Any) -> bool:
+    """Whether ``user`` verified their identity and is an adult (19+); False for anonymous."""
+    found = identity_of(user)
+    return found is not None and is_adult_birth_date(found.birth_date)

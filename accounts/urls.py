@@ -7,6 +7,10 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.profile, name="profile"),
+    path("consents/marketing/", views.marketing_consent, name="marketing_consent"),
+    path("identity/", views.identity_start, name="identity"),
+    path("identity/return/", views.identity_return, name="identity_return"),
+    path("identity/sdk/<str:verification_id>/", views.identity_sdk, name="identity_sdk"),
     path("addresses/", views.address_list, name="address_list"),
     path("addresses/add/", views.address_add, name="address_add"),
     path("addresses/<int:address_id>/edit/", views.address_edit, name="address_edit"),

@@ -1,4 +1,4 @@
-"""My page: the member's profile and address book (storefront pages under /my/).
+"""My page: profile, grade, consents, identity verification, address book (under /my/).
 
 Views check input with a form and call one service; another member's address ids
 answer 404 exactly like ids that do not exist.
@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
+from allauth.core import ratelimit
+from allauth.socialaccount.models import SocialAccount
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import selectors, services
-from accounts.forms import AddressForm, ProfileForm
+from accounts import identity, selectors, services
+from accounts.forms import AddressForm, MarketingConsentForm, ProfileForm
 from accounts.models import Address
 from shop.exceptions import NotFoundError, ShopError
 
@@ -32,7 +37,112 @@ def profile(request: HttpRequest) -> HttpResponse:
         services.update_profile(user_id=user.pk, **form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    benefits = selectors.member_benefits(user)
+    context = {
+        "form": form,
+        "benefits": benefits,
+        "discount_percent": percent(benefits.discount_rate),
+        "point_percent": percent(benefits.point_rate),
+        "identity": selectors.identity_of(user),
+        "marketing_form": MarketingConsentForm(initial={"agree_marketing": user.marketing_opt_in}),
+        "social_providers": sorted(
+            SocialAccount.objects.filter(user=user).values_list("provider", flat=True)
+        ),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+def percent(rate: Decimal) -> str:
+    """0.015 -> "1.5%"."""
+    return f"{(rate * 100).normalize():f}%"
+
+
+@login_required
+@require_POST
+def marketing_consent(request: HttpRequest) -> HttpResponse:
+    """Give or withdraw the optional marketing consent."""
+    form = MarketingConsentForm(request.POST)
+    form.is_valid()  # a checkbox: absent means withdrawn
+    agreed = bool(form.cleaned_data.get("agree_marketing"))
+    services.set_marketing_consent(user_id=request.user.pk, agreed=agreed)
+    messages.success(
+        request,
+        _("You will receive offers and news.")
+        if agreed
+        else _("You will no longer receive offers."),
+    )
+    return redirect("accounts:profile")
+
+
+# --- Identity verification (본인인증) --------------------------------------------------------
+
+PENDING_KEY = "accounts_identity_pending"
+
+
+def _safe_next(request: HttpRequest, value: str | None) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return reverse("accounts:profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def identity_start(request: HttpRequest) -> HttpResponse:
+    """Explain, then (POST) send the member to the provider's verification window."""
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    if request.method == "GET":
+        context = {"identity": selectors.identity_of(request.user), "next": next_url}
+        return render(request, "accounts/identity.html", context)
+    if not ratelimit.consume(request, action="identity_verification", user=request.user):
+        messages.error(request, _("Too many verification attempts. Please try again later."))
+        return render(
+            request, "accounts/identity.html", {"next": next_url, "limited": True}, status=429
+        )
+    code = identity.default_provider_code()
+    start = services.start_identity_verification(
+        user_id=request.user.pk,
+        provider_code=code,
+        return_url=request.build_absolute_uri(reverse("accounts:identity_return")),
+    )
+    # Only a verification this session started can be completed by it.
+    request.session[PENDING_KEY] = {"id": start.verification_id, "provider": code, "next": next_url}
+    return redirect(start.redirect_url)
+
+
+@login_required
+@require_GET
+def identity_return(request: HttpRequest) -> HttpResponse:
+    """Where the provider sends the member back; the result is asked of the provider."""
+    pending = request.session.get(PENDING_KEY) or {}
+    verification_id = request.GET.get("identityVerificationId", "")
+    if not verification_id or verification_id != pending.get("id"):
+        messages.error(request, _("This identity verification was not started here."))
+        return redirect("accounts:identity")
+    del request.session[PENDING_KEY]
+    try:
+        services.complete_identity_verification(
+            user_id=request.user.pk,
+            provider_code=pending["provider"],
+            verification_id=verification_id,
+        )
+    except ShopError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('accounts:identity')}?next={pending.get('next', '')}")
+    messages.success(request, _("Your identity was verified."))
+    return redirect(_safe_next(request, pending.get("next")))
+
+
+@login_required
+@require_GET
+def identity_sdk(request: HttpRequest, verification_id: str) -> HttpResponse:
+    """Live mode: load PortOne's browser SDK, which opens the carriers' window."""
+    pending = request.session.get(PENDING_KEY) or {}
+    if pending.get("id") != verification_id:
+        raise Http404
+    context = {"verification_id": verification_id, "params": request.GET}
+    return render(request, "accounts/identity_sdk.html", context)
 
 
 @login_required

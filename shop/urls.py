@@ -39,6 +39,7 @@ urlpatterns = [
 # The payment providers' emulators, only in sandbox mode (never in production settings).
 if settings.SHOP_SANDBOX:
     urlpatterns.insert(0, path("sandbox/", include("payments.emulators.urls")))
+    urlpatterns.insert(0, path("sandbox/", include("accounts.emulators.urls")))
     urlpatterns.insert(0, path("sandbox/", include("notifications.emulators.urls")))
 
 # What installed plugins mount (shop.plugins.register_urls), before the catch-all pages.

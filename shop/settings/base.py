@@ -47,6 +47,9 @@ THIRD_PARTY_APPS = [
     "django_prometheus",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.kakao",
+    "allauth.socialaccount.providers.naver",
     "django_countries",  # ISO 3166 countries with Korean names (shipping zones)
 ]
 # Ordered from the bottom layer up (see .importlinter): shop <- accounts <- vendors
@@ -269,6 +272,60 @@ CELERY_BEAT_SCHEDULE = {
 # --- Accounts -------------------------------------------------------------------------------
 # Member grades count confirmed purchases of the last this many months.
 ACCOUNTS_GRADE_WINDOW_MONTHS = env.int("SHOP_ACCOUNTS_GRADE_WINDOW_MONTHS", default=6)
+# Identity verification (본인인증): the providers offered (dotted paths; a plugin adds its own).
+ACCOUNTS_IDENTITY_PROVIDERS = env.list(
+    "SHOP_ACCOUNTS_IDENTITY_PROVIDERS", default=["accounts.identity.portone.PortOneIdentity"]
+)
+# CI and DI are kept only as HMAC-SHA256 under this key (never SECRET_KEY, which rotates).
+# The default is for the sandbox only; production requires its own.
+ACCOUNTS_IDENTITY_HASH_KEY = env(
+    "SHOP_ACCOUNTS_IDENTITY_HASH_KEY", default="sandbox-identity-hash-key-not-for-production"
+)
+ACCOUNTS_IDENTITY_CONNECT_TIMEOUT_SECONDS = env.float(
+    "SHOP_ACCOUNTS_IDENTITY_CONNECT_TIMEOUT_SECONDS", default=3.0
+)
+ACCOUNTS_IDENTITY_HTTP_TIMEOUT_SECONDS = env.float(
+    "SHOP_ACCOUNTS_IDENTITY_HTTP_TIMEOUT_SECONDS", default=10.0
+)
+# PortOne V2; an empty base URL means the built-in emulator in sandbox mode.
+ACCOUNTS_PORTONE_BASE_URL = env("SHOP_PORTONE_BASE_URL", default="")
+ACCOUNTS_PORTONE_API_SECRET = env("SHOP_PORTONE_API_SECRET", default="sandbox-portone-secret")
+ACCOUNTS_PORTONE_STORE_ID = env("SHOP_PORTONE_STORE_ID", default="store-sandbox")
+ACCOUNTS_PORTONE_CHANNEL_KEY = env("SHOP_PORTONE_CHANNEL_KEY", default="channel-key-sandbox")
+# Kakao and Naver login (allauth.socialaccount). Empty base URLs mean the emulators under
+# /sandbox/ in sandbox mode and the providers' live hosts otherwise (accounts.social).
+SOCIAL_KAKAO_CLIENT_ID = env("SHOP_KAKAO_REST_API_KEY", default="sandbox-kakao-rest-key")
+SOCIAL_KAKAO_CLIENT_SECRET = env("SHOP_KAKAO_CLIENT_SECRET", default="sandbox-kakao-secret")
+SOCIAL_KAKAO_AUTH_BASE_URL = env("SHOP_KAKAO_AUTH_BASE_URL", default="")
+SOCIAL_KAKAO_API_BASE_URL = env("SHOP_KAKAO_API_BASE_URL", default="")
+SOCIAL_NAVER_CLIENT_ID = env("SHOP_NAVER_LOGIN_CLIENT_ID", default="sandbox-naver-login-id")
+SOCIAL_NAVER_CLIENT_SECRET = env("SHOP_NAVER_LOGIN_CLIENT_SECRET", default="sandbox-naver-secret")
+SOCIAL_NAVER_AUTH_BASE_URL = env("SHOP_NAVER_AUTH_BASE_URL", default="")
+SOCIAL_NAVER_API_BASE_URL = env("SHOP_NAVER_API_BASE_URL", default="")
+# The apps come from settings, not SocialApp rows, so a fresh (demo) database logs in.
+SOCIALACCOUNT_PROVIDERS = {
+    "kakao": {
+        "provider_class": "accounts.social.kakao.provider.KakaoProvider",
+        "SCOPE": ["profile_nickname", "account_email"],
+        "APPS": [{"client_id": SOCIAL_KAKAO_CLIENT_ID, "secret": SOCIAL_KAKAO_CLIENT_SECRET}]
+        if SOCIAL_KAKAO_CLIENT_ID
+        else [],
+    },
+    "naver": {
+        "provider_class": "accounts.social.naver.provider.NaverProvider",
+        "APPS": [{"client_id": SOCIAL_NAVER_CLIENT_ID, "secret": SOCIAL_NAVER_CLIENT_SECRET}]
+        if SOCIAL_NAVER_CLIENT_ID
+        else [],
+    },
+}
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+# Always through the signup form: the member agrees to the terms and privacy policy there.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+# A provider e-mail the provider verified signs in to the account that has it, and links.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False  # the login needs no Kakao/Naver API call afterwards
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 # --- Orders ---------------------------------------------------------------------------------
 # Minutes an order paid online may wait for its payment before its stock is released.
 ORDERS_PAYMENT_EXPIRY_MINUTES = env.int("SHOP_ORDERS_PAYMENT_EXPIRY_MINUTES", default=30)
@@ -365,6 +422,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+    # Starting an identity verification (each start may send an SMS at the provider).
+    "identity_verification": env(
+        "SHOP_IDENTITY_VERIFICATION_RATE_LIMIT", default="10/h/user,30/h/ip"
+    ),
 }
 
 # --- Internationalisation ------------------------------------------------------------

@@ -40,6 +40,19 @@ NAVERPAY_RECURRENT_CHAIN_ID = env("SHOP_NAVERPAY_RECURRENT_CHAIN_ID", default=""
 PAYPAL_CLIENT_ID = env("SHOP_PAYPAL_CLIENT_ID", default="")
 PAYPAL_CLIENT_SECRET = env("SHOP_PAYPAL_CLIENT_SECRET", default="")
 PAYPAL_WEBHOOK_ID = env("SHOP_PAYPAL_WEBHOOK_ID", default="")
+# Identity verification and social login: no sandbox keys; a provider without keys is
+# not offered (Kakao/Naver buttons disappear), and CI/DI hashes need their own key.
+ACCOUNTS_IDENTITY_HASH_KEY = env("SHOP_ACCOUNTS_IDENTITY_HASH_KEY")
+ACCOUNTS_PORTONE_API_SECRET = env("SHOP_PORTONE_API_SECRET", default="")
+ACCOUNTS_PORTONE_STORE_ID = env("SHOP_PORTONE_STORE_ID", default="")
+ACCOUNTS_PORTONE_CHANNEL_KEY = env("SHOP_PORTONE_CHANNEL_KEY", default="")
+for _provider, _prefix in (("kakao", "SHOP_KAKAO"), ("naver", "SHOP_NAVER_LOGIN")):
+    _id_name = "SHOP_KAKAO_REST_API_KEY" if _provider == "kakao" else f"{_prefix}_CLIENT_ID"
+    _client_id = env(_id_name, default="")
+    _secret = env(f"{_prefix}_CLIENT_SECRET", default="")
+    SOCIALACCOUNT_PROVIDERS[_provider]["APPS"] = (  # noqa: F405
+        [{"client_id": _client_id, "secret": _secret}] if _client_id else []
+    )
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("SHOP_WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 LOG_FORMAT = env("SHOP_LOG_FORMAT", default="json")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # base.py built LOGGING already

@@ -114,12 +114,15 @@ def test_signup_creates_the_member_with_name_and_phone_and_records_it(client):
             "phone": "010 2222 3333",
             "password1": NEW_PASSWORD,
             "password2": NEW_PASSWORD,
+            "agree_terms": "on",
+            "agree_privacy": "on",
         },
     )
 
     assert response.status_code == 302
     user = User.objects.get(email="new.member@example.com")
     assert (user.name, user.phone) == ("새회원", "010-2222-3333")
+    assert user.terms_agreed_at and user.privacy_agreed_at and not user.marketing_opt_in
     assert user.check_password(NEW_PASSWORD)
     assert signed_in_user_id(client) == user.pk
     [event] = events("UserSignedUp")
@@ -130,15 +133,26 @@ def test_signup_creates_the_member_with_name_and_phone_and_records_it(client):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("phone", "12345"), ("phone", "+82 10 1234 5678x"), ("phone", ""), ("name", "")],
+    [
+        ("phone", "12345"),
+        ("phone", "+82 10 1234 5678x"),
+        ("phone", ""),
+        ("name", ""),
+        ("agree_terms", ""),
+        ("agree_privacy", ""),
+    ],
 )
-def test_signup_refuses_a_bad_name_or_phone_and_creates_nobody(client, field, value):
+def test_signup_refuses_a_bad_name_or_phone_or_missing_consent_and_creates_nobody(
+    client, field, value
+):
     data = {
         "email": "someone@example.com",
         "name": "새회원",
         "phone": "010-2222-3333",
         "password1": NEW_PASSWORD,
         "password2": NEW_PASSWORD,
+        "agree_terms": "on",
+        "agree_privacy": "on",
         field: value,
     }
 

@@ -276,3 +276,33 @@ def test_set_default_from_the_list_moves_the_default(member_client, user):
     assert list(Address.objects.filter(user=user, is_default=True)) == [new]
     old.refresh_from_db()
     assert not old.is_default
+
+
+# --- Consents and grade on my page ------------------------------------------------------------
+
+
+def test_my_page_shows_the_grade_and_changes_the_marketing_consent(client, user):
+    from accounts.models import MemberGrade
+    from shop.models import AuditEvent
+
+    MemberGrade.objects.create(
+        code="general", name="일반", position=0, discount_rate="0.015", point_rate="0.01"
+    )
+    client.force_login(user)
+
+    html = client.get("/my/").content.decode()
+    assert "일반" in html and "1.5%" in html
+
+    client.post("/my/consents/marketing/", {"agree_marketing": "on"})
+    user.refresh_from_db()
+    assert user.marketing_opt_in and user.marketing_consent_at
+    client.post("/my/consents/marketing/", {})
+    user.refresh_from_db()
+    assert not user.marketing_opt_in
+    changes = AuditEvent.objects.filter(event_type="accounts.ConsentChanged").order_by("id")
+    assert [e.payload["agreed"] for e in changes] == [True, False]
+
+
+def test_the_marketing_consent_needs_a_signed_in_member(client):
+    response = client.post("/my/consents/marketing/", {"agree_marketing": "on"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
