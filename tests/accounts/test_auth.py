@@ -122,7 +122,9 @@ def test_signup_creates_the_member_with_name_and_phone_and_records_it(client):
     assert response.status_code == 302
     user = User.objects.get(email="new.member@example.com")
     assert (user.name, user.phone) == ("새회원", "010-2222-3333")
-    assert user.terms_agreed_at and user.privacy_agreed_at and not user.marketing_opt_in
+    assert user.terms_agreed_at
+    assert user.privacy_agreed_at
+    assert not user.marketing_opt_in
     assert user.check_password(NEW_PASSWORD)
     assert signed_in_user_id(client) == user.pk
     [event] = events("UserSignedUp")

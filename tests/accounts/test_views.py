@@ -291,11 +291,13 @@ def test_my_page_shows_the_grade_and_changes_the_marketing_consent(client, user)
     client.force_login(user)
 
     html = client.get("/my/").content.decode()
-    assert "일반" in html and "1.5%" in html
+    assert "일반" in html
+    assert "1.5%" in html
 
     client.post("/my/consents/marketing/", {"agree_marketing": "on"})
     user.refresh_from_db()
-    assert user.marketing_opt_in and user.marketing_consent_at
+    assert user.marketing_opt_in
+    assert user.marketing_consent_at
     client.post("/my/consents/marketing/", {})
     user.refresh_from_db()
     assert not user.marketing_opt_in
@@ -305,4 +307,5 @@ def test_my_page_shows_the_grade_and_changes_the_marketing_consent(client, user)
 
 def test_the_marketing_consent_needs_a_signed_in_member(client):
     response = client.post("/my/consents/marketing/", {"agree_marketing": "on"})
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
