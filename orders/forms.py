@@ -176,6 +176,15 @@ class CheckoutForm(forms.Form):
         required=False,
         help_text=_("The name the bank transfer will come from; the orderer's if empty."),
     )
+    # One of the member's coupons (by id) and the points to use; the summary shows what
+    # they take off, or why they cannot be used. The service checks both again.
+    coupon = forms.CharField(label=_("Coupon"), max_length=20, required=False)
+    points = forms.CharField(
+        label=_("Points to use"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     def __init__(
         self, *args: Any, addresses: Iterable[Address] = (), user: Any = None, **kwargs: Any
@@ -211,7 +220,7 @@ class CheckoutForm(forms.Form):
             "hx-swap": "outerHTML",
             "hx-include": "closest form",
         }
-        for name in ("postcode", "address_id"):
+        for name in ("postcode", "address_id", "coupon", "points"):
             self.fields[name].widget.attrs.update(requote)
         self.fields["country"].widget.attrs.update(
             {

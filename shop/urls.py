@@ -30,6 +30,7 @@ urlpatterns = [
     path("metrics", views.metrics, name="metrics"),
     path("payments/", include("payments.urls")),
     path("", include("reviews.urls")),
+    path("", include("promotions.urls")),
     path("", include("orders.urls")),
     path("", include("catalog.urls")),
     # The storefront home belongs to the catalog; this keeps its un-namespaced name "home".

@@ -55,11 +55,22 @@ def initial_for(request: HttpRequest, addresses: list[Any]) -> dict[str, Any]:
     return initial
 
 
-def summary_context(cart: Cart, postcode: str, country: str = "KR") -> dict[str, Any]:
+def summary_context(
+    cart: Cart,
+    postcode: str,
+    country: str = "KR",
+    *,
+    user: Any = None,
+    coupon: Any = None,
+    points: Any = 0,
+) -> dict[str, Any]:
     """Return the cart priced for ``postcode`` in ``country`` (in Korea, a mainland quote
     while there is no postcode). A vendor that does not ship there is named in the
-    summary (``view.shipping_problems``), which then has no token to place with."""
-    view = selectors.cart_view(cart, postcode=postcode, country=country)
+    summary (``view.shipping_problems``), which then has no token to place with. A
+    member's grade discount, ``coupon`` and ``points`` are taken off."""
+    view = selectors.cart_view(
+        cart, postcode=postcode, country=country, user=user, coupon=coupon, points=points
+    )
     return {
         "view": view,
         **addon_totals(view),
@@ -76,6 +87,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
     cart = find_cart(request)
     addresses = member_addresses(request)
     placing = request.method == "POST" and request.POST.get("action") == "place"
+    if placing and discounts_changed(request):
+        # A coupon or points changed without "apply": show the new total before placing.
+        messages.info(request, _("Your discounts changed: check the new total and order again."))
+        placing = False
     if placing:
         form = CheckoutForm(request.POST, addresses=addresses, user=request.user)
         if form.is_valid():
@@ -108,7 +123,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
     try:
-        context = summary_context(cart, form.quote_postcode(data), form.quote_country(data))
+        context = summary_context(
+            cart,
+            form.quote_postcode(data),
+            form.quote_country(data),
+            user=request.user,
+            coupon=data.get("coupon"),
+            points=data.get("points"),
+        )
     except ShopError as error:
         messages.error(request, " ".join(error_texts(error)))
         return redirect("orders:cart")
@@ -137,13 +159,28 @@ def checkout_summary(request: HttpRequest) -> HttpResponse:
     form = CheckoutForm(addresses=member_addresses(request))
     try:
         context = summary_context(
-            cart, form.quote_postcode(request.POST), form.quote_country(request.POST)
+            cart,
+            form.quote_postcode(request.POST),
+            form.quote_country(request.POST),
+            user=request.user,
+            coupon=request.POST.get("coupon"),
+            points=request.POST.get("points"),
         )
     except ShopError as error:
         return render(
             request, "orders/_summary.html", {"summary_error": " ".join(error_texts(error))}
         )
     return render(request, "orders/_summary.html", context)
+
+
+def discounts_changed(request: HttpRequest) -> bool:
+    """Whether the coupon or points posted differ from those the summary was priced with."""
+    post = request.POST
+    if "reviewed_coupon" not in post:
+        return False  # a client that never saw the summary's discounts (older page, API)
+    return (post.get("coupon") or "") != post.get("reviewed_coupon", "") or (
+        post.get("points") or ""
+    ).replace(",", "").strip() != post.get("reviewed_points", "")
 
 
 def after_placement(request: HttpRequest, placed: services.PlacedOrder) -> HttpResponse:

@@ -34,15 +34,28 @@ def used_up() -> PromotionError:
     )
 
 
-def save_coupon(*, coupon: Coupon, created: bool) -> Coupon:
-    """Validate and save a coupon (admin or seller center); a code coupon gets its code."""
+def coupon_errors(data: dict[str, Any]) -> dict[str, list[str]]:
+    """Return what is wrong with a coupon's fields (the admin forms show it per field)."""
     errors: dict[str, list[str]] = {}
-    if coupon.kind == Coupon.Kind.FIXED and coupon.amount <= 0:
+    kind = data.get("kind")
+    if kind == Coupon.Kind.FIXED and not (data.get("amount") or 0) > 0:
         errors["amount"] = [_("Enter the amount the coupon takes off.")]
-    if coupon.kind == Coupon.Kind.PERCENT and not (0 < coupon.percent <= 100):
+    if kind == Coupon.Kind.PERCENT and not 0 < (data.get("percent") or 0) <= 100:
         errors["percent"] = [_("Enter a percentage between 0 and 100.")]
-    if coupon.ends_at is not None and coupon.ends_at <= coupon.starts_at:
+    starts, ends = data.get("starts_at"), data.get("ends_at")
+    if starts and ends and ends <= starts:
         errors["ends_at"] = [_("The end must come after the start.")]
+    return errors
+
+
+def save_coupon(*, coupon: Coupon, created: bool) -> Coupon:
+    """Validate and save a coupon (demo, scripts); a code coupon gets its unguessable code."""
+    errors = coupon_errors(
+        {
+            name: getattr(coupon, name)
+            for name in ("kind", "amount", "percent", "starts_at", "ends_at")
+        }
+    )
     if coupon.usage_limit is not None and coupon.usage_limit < coupon.redeemed_count:
         errors["usage_limit"] = [_("More orders than that have used it already.")]
     if errors:
@@ -255,3 +268,33 @@ def release(*, order_id: int) -> bool:
         )
     )
     return True
+
+
+def issue_birthday_coupons(*, today: dt.date | None = None) -> list[UserCoupon]:
+    """Give members born on this day the active birthday coupons, once a year each.
+
+    The birth date is the one identity verification (본인인증) confirmed; members born on
+    29 February get theirs on 28 February in other years. The source names the year, so
+    a second run on the same day (or a retried task) gives nothing more.
+    """
+    from accounts.models import User
+
+    today = today or timezone.localdate()
+    if not Coupon.objects.filter(issue=Coupon.Issue.BIRTHDAY, is_active=True).exists():
+        return []
+    days = [(today.month, today.day)]
+    if (today.month, today.day) == (2, 28) and not _is_leap(today.year):
+        days.append((2, 29))
+    born = Q()
+    for month, day in days:
+        born |= Q(identity__birth_date__month=month, identity__birth_date__day=day)
+    issued = []
+    for user in User.objects.filter(born, is_active=True).order_by("pk"):
+        issued += issue_automatic(
+            user=user, issue=Coupon.Issue.BIRTHDAY, source=f"birthday:{today.year}"
+        )
+    return issued
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -1,0 +1,76 @@
+"""Coupon rules without a checkout: allocation, automatic issue, redemption and release."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from accounts.events import UserSignedUp
+from promotions import services
+from promotions.exceptions import PromotionError
+from promotions.listeners import give_signup_coupons
+from promotions.models import Coupon, CouponRedemption, UserCoupon
+from promotions.pricing import allocate
+from tests.promotions.factories import CouponFactory, UserCouponFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("total", "weights"),
+    [
+        (1000, {"a": 1000, "b": 1000, "c": 1000}),
+        (7, {"a": 5, "b": 3}),
+        (0, {"a": 1}),
+        (999, {"a": 10000}),
+    ],
+)
+def test_allocate_sums_exactly_and_never_exceeds_a_weight(total, weights) -> None:
+    """Callers never split more than the weights add up to (a discount is capped first)."""
+    shares = allocate(Decimal(total), {k: Decimal(v) for k, v in weights.items()})
+    assert sum(shares.values()) == total
+    assert all(0 <= shares[k] <= weights[k] for k in weights)
+
+
+def test_signup_coupons_are_given_once(user) -> None:
+    welcome = CouponFactory(issue=Coupon.Issue.SIGNUP, name="welcome")
+    CouponFactory(issue=Coupon.Issue.SIGNUP, is_active=False)
+    event = UserSignedUp(user_id=user.pk, email=user.email)
+
+    give_signup_coupons(event)
+    give_signup_coupons(event)  # delivered twice by the outbox
+
+    assert list(UserCoupon.objects.filter(user=user).values_list("coupon", flat=True)) == [
+        welcome.pk
+    ]
+
+
+def test_redeem_then_release_exactly_once(user) -> None:
+    held = UserCouponFactory(user=user, coupon=CouponFactory(usage_limit=1))
+    services.redeem(user_coupon_id=held.pk, user_id=user.pk, order_id=41, amount=Decimal(3000))
+    with pytest.raises(PromotionError):
+        services.redeem(user_coupon_id=held.pk, user_id=user.pk, order_id=42, amount=Decimal(3000))
+
+    assert services.release(order_id=41) is True
+    assert services.release(order_id=41) is False
+
+    coupon = Coupon.objects.get(pk=held.coupon_id)
+    assert coupon.redeemed_count == 0
+    assert CouponRedemption.objects.get(order_id=41).released_at is not None
+    held.refresh_from_db()
+    assert held.used_at is None
+
+
+def test_someone_elses_copy_cannot_be_redeemed(user, other_user) -> None:
+    held = UserCouponFactory(user=other_user)
+    with pytest.raises(PromotionError):
+        services.redeem(user_coupon_id=held.pk, user_id=user.pk, order_id=1, amount=Decimal(1))
+
+
+def test_a_coupon_needs_sane_fields() -> None:
+    with pytest.raises(PromotionError) as error:
+        services.save_coupon(
+            coupon=Coupon(name="x", kind=Coupon.Kind.PERCENT, percent=Decimal(0)), created=True
+        )
+    assert "percent" in error.value.fields
