@@ -89,11 +89,15 @@ class TossPayments:
     currency = "KRW"
     supports_stored_methods = False  # billing keys are another Toss product
 
+    def __init__(self, *, secret_key: str | None = None) -> None:
+        """Built with no arguments by the shop; ``secret_key`` overrides the setting."""
+        self._secret_key = secret_key
+
     # --- Transport ------------------------------------------------------------------------
 
-    @staticmethod
-    def _headers(idempotency_key: str = "") -> dict[str, str]:
-        token = base64.b64encode(f"{conf.secret_key()}:".encode()).decode()
+    def _headers(self, idempotency_key: str = "") -> dict[str, str]:
+        secret = self._secret_key or conf.secret_key()
+        token = base64.b64encode(f"{secret}:".encode()).decode()
         headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key[:300]
