@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("wishlist.api.urls")),
     path("", include("reviews.api.urls")),
 ]
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
     path("payments/", include("payments.urls")),
+    path("", include("wishlist.urls")),
     path("", include("reviews.urls")),
     path("", include("promotions.urls")),
     path("", include("orders.urls")),

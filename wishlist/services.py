@@ -162,7 +162,7 @@ def _send_one(subscription_id: int) -> bool:
 
 def product_link(product: Product) -> str:
     try:
-        path = reverse("product", kwargs={"pk": product.pk, "slug": product.slug})
+        path = reverse("catalog:product", kwargs={"pk": product.pk, "slug": product.slug})
     except NoReverseMatch:
         path = "/"
     return settings.SITE_URL.rstrip("/") + path
