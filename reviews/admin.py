@@ -142,6 +142,7 @@ class ReviewAdmin(ReviewAdminMixin, AuditedModelAdmin):
     """Every review, for platform staff."""
 
     list_display = [*ReviewAdminMixin.list_display, "user"]
+    list_select_related = ["product", "user"]
     readonly_fields = [*ReviewAdminMixin.readonly_fields, "user", "order_line"]
     fields = [*readonly_fields, "visibility", "hidden_reason"]
 

@@ -2,7 +2,7 @@
 
 In process, right after commit: the product page's cache token moves, so the next view
 of the page shows the new review, vote, photo or moderation (reviews show on the
-product page only, never in listings). In the background, through the outbox (at
+product page only, never in listings; questions are loaded per visitor, never kept). In the background, through the outbox (at
 least once, so each must be idempotent): the points a review earns, and the Q&A
 notifications to the vendor's staff and to the asker.
 """
@@ -28,15 +28,7 @@ from reviews.selectors import question_context
 from shop.events import listen
 from vendors.models import VendorMembership
 
-PageEvent = (
-    ReviewPosted
-    | ReviewHidden
-    | ReviewShown
-    | ReviewVoted
-    | ReviewPhotoProcessed
-    | QuestionAsked
-    | QuestionAnswered
-)
+PageEvent = ReviewPosted | ReviewHidden | ReviewShown | ReviewVoted | ReviewPhotoProcessed
 
 
 def forget_product_page(event: PageEvent) -> None:
@@ -49,9 +41,7 @@ for _event_type in (
     ReviewShown,
     ReviewVoted,
     ReviewPhotoProcessed,
-    QuestionAsked,
-    QuestionAnswered,
-):
+):  # questions are not in the kept page: its Q&A part is loaded per visitor
     listen(_event_type, in_process=True)(forget_product_page)
 
 

@@ -125,7 +125,7 @@ def reviews_of(user: Any) -> QuerySet[Review]:
     """The user's own reviews, hidden ones too (with the reason), newest first."""
     return (
         Review.objects.filter(user_id=user.pk)
-        .select_related("product")
+        .select_related("product", "user")
         .prefetch_related("photos")
         .order_by("-created_at", "-pk")
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.media.models import MediaStatus
@@ -227,3 +229,42 @@ def test_another_shoppers_line_has_no_review_form(client, user, other_user) -> N
     response = client.post(reverse("reviews:write", args=[line.pk]), {"rating": "5", "text": "x"})
     assert response.status_code == 404
     assert not Review.objects.exists()
+
+
+def count_queries(client, url: str, headers: dict[str, str] | None = None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, headers=headers or {}).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_questions_part_costs_the_same_for_1_or_20_questions(
+    client, user, django_assert_max_num_queries
+) -> None:
+    few, many = ProductFactory(), ProductFactory()
+    QuestionFactory(product=few)
+    for _ in range(20):
+        QuestionFactory(product=many, is_secret=True)
+    client.force_login(user)
+    urls = [reverse("reviews:product_questions", args=[product.pk]) for product in (few, many)]
+    counts = [count_queries(client, url, {"HX-Request": "true"}) for url in urls]
+    assert counts[0] == counts[1]
+    # session, user, product, "is the viewer the vendor's", questions with their askers
+    with django_assert_max_num_queries(5):
+        client.get(urls[1], headers={"HX-Request": "true"})
+
+
+def test_my_reviews_cost_the_same_for_1_or_10_reviews(
+    client, user, django_assert_max_num_queries
+) -> None:
+    url = reverse("reviews:my_reviews")
+    client.force_login(user)
+    ready_photo(ReviewFactory(user=user))
+    confirmed_line(user)
+    one = count_queries(client, url)
+    for _ in range(9):
+        ready_photo(ReviewFactory(user=user))
+        confirmed_line(user)
+    assert count_queries(client, url) == one
+    # session, user, lines to review with orders, reviews with products, their photos
+    with django_assert_max_num_queries(5):
+        client.get(url)
