@@ -9,6 +9,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from notifications import channels
+        from notifications import channels, checks  # noqa: F401  (registers the checks)
 
         channels.register_builtin()

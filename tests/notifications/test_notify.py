@@ -96,3 +96,17 @@ def test_a_delivered_message_is_not_sent_again_by_a_second_delivery(
 
     assert deliver(message_id=message.pk) is None  # already sent: a redelivered task is a no-op
     assert len(mail.outbox) == 1
+
+
+def test_a_live_shop_refuses_to_start_with_sandbox_sens_keys(settings) -> None:
+    from notifications.checks import sens_credentials
+
+    settings.SHOP_SANDBOX = False
+    settings.NOTIFICATIONS_CHANNELS = ["email", "alimtalk", "sms"]
+    assert [error.id for error in sens_credentials()] == ["notifications.E001"]
+
+    settings.SENS_ACCESS_KEY, settings.SENS_SECRET_KEY = "live-key", "live-secret"
+    assert sens_credentials() == []
+    settings.NOTIFICATIONS_CHANNELS = ["email"]
+    settings.SENS_SECRET_KEY = ""
+    assert sens_credentials() == []  # no phone channel, no keys needed
