@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -66,6 +67,13 @@ def product_questions(request: HttpRequest, product_id: int) -> HttpResponse:
 def ask_question(request: HttpRequest, product_id: int) -> HttpResponse:
     product = _shown_product(product_id)
     form = QuestionForm(request.POST)
+    if form.is_valid() and not ratelimit.consume(
+        request, action="product_question", user=request.user
+    ):
+        form.add_error(
+            None, _("You have asked many questions in a short time. Please try again later.")
+        )
+        return _questions_response(request, product, form, status=429)
     if form.is_valid():
         try:
             services.ask_question(

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.core import ratelimit
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import exceptions, generics, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -129,11 +130,14 @@ class ProductQuestionsView(APIView):
             400: error("Invalid or unknown fields, named."),
             **SIGNED_IN,
             **NOT_FOUND,
+            429: error("Too many questions in a short time (SHOP_PRODUCT_QUESTION_RATE_LIMIT)."),
         },
         description="Ask the product's vendor; a secret question only you, the vendor and staff read.",
     )
     def post(self, request: Request, product_id: int) -> Response:
         data = validated(AskQuestionSerializer, request.data)
+        if not ratelimit.consume(request._request, action="product_question", user=request.user):
+            raise exceptions.Throttled()
         question = services.ask_question(
             user=request.user, product_id=product_id, text=data["text"], is_secret=data["is_secret"]
         )

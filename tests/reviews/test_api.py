@@ -140,3 +140,13 @@ def test_the_schema_documents_the_reviews_endpoints(api_client) -> None:
         "multipart/form-data"
         in schema["paths"]["/api/v1/me/reviews/"]["post"]["requestBody"]["content"]
     )
+
+
+def test_asking_over_the_api_is_rate_limited_too(user_client, settings) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "product_question": "1/h/user"}
+    url = f"/api/v1/products/{ProductFactory().pk}/questions/"
+    assert user_client.post(url, {"text": "하나"}, format="json").status_code == 201
+    limited = user_client.post(url, {"text": "둘"}, format="json")
+    assert limited.status_code == 429
+    assert limited.json()["code"] == "throttled"
+    assert Question.objects.count() == 1

@@ -268,3 +268,16 @@ def test_my_reviews_cost_the_same_for_1_or_10_reviews(
     # session, user, lines to review with orders, reviews with products, their photos
     with django_assert_max_num_queries(5):
         client.get(url)
+
+
+def test_questions_are_rate_limited_per_member(client, user, settings) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "product_question": "2/h/user"}
+    product = ProductFactory()
+    url = reverse("reviews:ask", args=[product.pk])
+    client.force_login(user)
+    assert [client.post(url, {"text": f"질문 {n}"}).status_code for n in range(3)] == [
+        302,
+        302,
+        429,
+    ]
+    assert Question.objects.count() == 2
