@@ -13,8 +13,10 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from accounts import selectors as accounts_selectors
 from catalog import selectors
 from catalog.filters import SORT_CHOICES, ProductFilter
 from catalog.selectors import caching
@@ -126,6 +128,17 @@ def search(request: HttpRequest) -> HttpResponse:
     return _render_listing(request, "catalog/search.html", context)
 
 
+def adult_gate(request: HttpRequest, page: ProductPage) -> str:
+    """Why the visitor may not buy this 19+ product ("login", "verify", "under_age"), or ""."""
+    if not page.adult_only:
+        return ""
+    if not request.user.is_authenticated:
+        return "login"
+    if accounts_selectors.identity_of(request.user) is None:
+        return "verify"
+    return "" if accounts_selectors.is_adult(request.user) else "under_age"
+
+
 def cart_add_url() -> str:
     """Return the cart's add URL, or "" while the orders app has not mounted it yet."""
     try:
@@ -148,7 +161,7 @@ def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     if crumbs is None:  # a copy cached before the page carried its breadcrumb
         crumbs = breadcrumb(page.category_ids, selectors.category_index())
     cover = page.cover
-    return render(
+    response = render(
         request,
         "catalog/product.html",
         {
@@ -160,5 +173,10 @@ def product(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
             "og_image": absolute(cover["src"]) if cover else "",
             "cart_add_url": cart_add_url(),
             "single_variant": page.variants[0] if len(page.variants) == 1 else None,
+            "adult_gate": adult_gate(request, page),
         },
     )
+    if page.adult_only:
+        # Its buy box or 19+ gate depends on who looks: never one kept copy for everyone.
+        patch_cache_control(response, private=True)
+    return response

@@ -18,6 +18,7 @@ class OrderErrorCode(StrEnum):
     INVALID_CLAIM = "invalid_claim"
     INVALID_TRACKING = "invalid_tracking"
     INVALID_DISCOUNT = "invalid_discount"  # a coupon or points that cannot be used
+    ADULT_ONLY = "adult_only"  # a 19+ product for a buyer who is not a verified adult
 
 
 class OrderError(ShopError):

@@ -11,6 +11,7 @@ class VendorErrorCode(StrEnum):
     INVALID_AMOUNT = "invalid_amount"
     INVALID_PERIOD = "invalid_period"
     VENDOR_NOT_FOUND = "vendor_not_found"
+    OWNER_NOT_VERIFIED = "owner_not_verified"  # an owner has no identity verification
 
 
 class VendorError(ShopError):

@@ -74,6 +74,8 @@ class ProductPage:
     # generation, which a category edit changes, so it is never staler than the tree;
     # None in a copy cached before the field (the view then reads the tree itself).
     breadcrumb: list[CategoryEntry] | None = None
+    # Sold to identity-verified adults only (19+); False in a copy cached before the field.
+    adult_only: bool = False
 
     @property
     def purchasable(self) -> bool:
@@ -130,6 +132,7 @@ def _build(product_id: int) -> ProductPage | None:
             "price",
             "status",
             "is_tax_free",
+            "adult_only",
             "vendor_id",
             "shipping_policy_id",
             "notice_type",

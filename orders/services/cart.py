@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts import selectors as accounts_selectors
 from catalog.models import AddOn
 from catalog.services import check_purchasable, clean_text_inputs
 from orders.exceptions import OrderError, OrderErrorCode
@@ -134,6 +135,7 @@ def add_to_cart(
             fields={"variant": [_("Choose an option.")]},
         ) from None
     variant = check_purchasable(variant_id=variant_id, quantity=quantity)
+    check_adult_buyer(user=cart.user if cart.user_id else None, product=variant.product)
     if product_id not in (None, "") and str(product_id) != str(variant.product_id):
         raise OrderError(
             OrderErrorCode.INVALID_LINE,
@@ -171,6 +173,19 @@ def add_to_cart(
             item.save(update_fields=["quantity"])
         line.variant = variant
         return line
+
+
+def check_adult_buyer(*, user: Any, product: Any) -> None:
+    """A 19+ product goes only to an identity-verified adult (청소년 보호법), checked when it
+    is added to a cart and again when the order is placed."""
+    if getattr(product, "adult_only", False) and not accounts_selectors.is_adult(user):
+        message = _(
+            "Only identity-verified adults (19 or over) may buy this product. "
+            "Log in and verify your identity in My page."
+        )
+        raise OrderError(
+            OrderErrorCode.ADULT_ONLY, message, fields={"variant": [message]}, status_code=403
+        )
 
 
 def update_cart_line(*, cart: Cart, line_id: Any, quantity: Any) -> CartLine:

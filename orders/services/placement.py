@@ -28,6 +28,7 @@ from orders.events import OrderPlaced
 from orders.exceptions import OrderError, OrderErrorCode
 from orders.models import CartLine, CartLineAddOn, Order, OrderLine, PaymentMethod, VendorShipment
 from orders.services import stock
+from orders.services.cart import check_adult_buyer
 from promotions import services as promotions
 from promotions.exceptions import PromotionError
 from shipping import engine
@@ -236,6 +237,8 @@ def place_order(
         )
         if view.is_empty:
             raise OrderError(OrderErrorCode.CART_EMPTY, _("Your cart is empty."))
+        for priced in view.lines:  # 19+ goods: the buyer is verified again at placement
+            check_adult_buyer(user=member, product=priced.product)
         if view.shipping_problems:
             raise OrderError(
                 OrderErrorCode.NOT_SHIPPABLE,

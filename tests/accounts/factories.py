@@ -41,3 +41,24 @@ class MemberGradeFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"grade{n}")
     name = factory.Sequence(lambda n: f"등급{n}")
     position = factory.Sequence(lambda n: n)
+
+
+def verify_identity(user, *, birth_date: str = "1990-05-17", name: str = "김인증"):
+    """Give ``user`` a verified identity as the PortOne flow would leave it."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from accounts.models import IdentityVerification
+    from accounts.services import keyed_hash
+
+    return IdentityVerification.objects.create(
+        user=user,
+        provider="portone",
+        name=name,
+        birth_date=date.fromisoformat(birth_date),
+        phone="010-1234-5678",
+        ci_hash=keyed_hash(f"ci-{user.pk}"),
+        di_hash=keyed_hash(f"di-{user.pk}"),
+        verified_at=timezone.now(),
+    )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts import selectors as accounts_selectors
 from shop.events import publish
 from vendors.events import (
     CommissionRateChanged,
@@ -60,7 +61,23 @@ def apply_for_vendor(*, user: Any, **details: Any) -> Vendor:
 
 
 def approve_vendor(*, vendor_id: int, reason: str = "") -> Vendor:
-    """Approve an applied vendor so it may sell; publish VendorApproved."""
+    """Approve an applied vendor so it may sell; publish VendorApproved.
+
+    Refused while an owner has not verified their identity (본인인증): whoever sells
+    must be a known person. A vendor the operator created without owner accounts passes.
+    """
+    unverified = [
+        membership.user.email
+        for membership in VendorMembership.objects.filter(
+            vendor_id=vendor_id, role=VendorMembership.Role.OWNER
+        ).select_related("user")
+        if accounts_selectors.identity_of(membership.user) is None
+    ]
+    if unverified:
+        message = _(
+            "The owner must verify their identity before the vendor is approved: %(who)s"
+        ) % {"who": ", ".join(unverified)}
+        raise VendorError(VendorErrorCode.OWNER_NOT_VERIFIED, message, status_code=409)
     return _move(vendor_id, Vendor.Status.APPROVED, VendorApproved, reason, {"applied"})
 
 
