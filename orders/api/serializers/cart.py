@@ -153,6 +153,25 @@ class VendorGroupSerializer(PlainSerializer):
         }
 
 
+class WalletCouponSerializer(PlainSerializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="fixed, percent or free_shipping.")
+    vendor_id = serializers.IntegerField(allow_null=True, help_text="A vendor's own coupon.")
+    ends_at = serializers.DateTimeField(allow_null=True)
+
+    @staticmethod
+    def represent(held: Any) -> dict[str, Any]:
+        coupon = held.coupon
+        return {
+            "id": held.pk,
+            "name": coupon.name,
+            "kind": coupon.kind,
+            "vendor_id": coupon.vendor_id,
+            "ends_at": coupon.ends_at.isoformat() if coupon.ends_at else None,
+        }
+
+
 class CartSerializer(PlainSerializer):
     lines = CartLineSerializer(many=True)
     groups = VendorGroupSerializer(many=True, help_text="The lines by vendor, with shipping.")
@@ -161,11 +180,20 @@ class CartSerializer(PlainSerializer):
     items_amount = serializers.CharField(help_text="Base prices and add-on items.")
     option_extras_amount = serializers.CharField()
     shipping_amount = serializers.CharField()
-    discount_amount = serializers.CharField()
+    discount_amount = serializers.CharField(help_text="Grade and coupon discounts.")
+    grade_discount_amount = serializers.CharField()
+    coupon_discount_amount = serializers.CharField()
     points_amount = serializers.CharField()
     total_amount = serializers.CharField()
     tax_free_amount = serializers.CharField()
     vat_amount = serializers.CharField()
+    coupon = serializers.IntegerField(
+        allow_null=True, help_text="The coupon applied (one of coupons), if it applies."
+    )
+    coupon_problem = serializers.CharField(help_text="Why the coupon asked for does not apply.")
+    points_problem = serializers.CharField(help_text="Why the points asked for cannot be used.")
+    points_balance = serializers.IntegerField()
+    coupons = WalletCouponSerializer(many=True, help_text="Members: the coupons they may use.")
     problems = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Problems by line (lines.<id>); checkout is refused while there are any.",
@@ -196,10 +224,17 @@ class CartSerializer(PlainSerializer):
             "option_extras_amount": money(view.option_extras_amount),
             "shipping_amount": money(view.shipping_amount),
             "discount_amount": money(view.discount_amount),
+            "grade_discount_amount": money(view.grade_discount_amount),
+            "coupon_discount_amount": money(view.coupon_discount_amount),
             "points_amount": money(view.points_amount),
             "total_amount": money(view.total_amount),
             "tax_free_amount": money(view.tax_free_amount),
             "vat_amount": money(view.vat_amount),
+            "coupon": view.coupon.pk if view.coupon else None,
+            "coupon_problem": view.coupon_problem,
+            "points_problem": view.points_problem,
+            "points_balance": view.points_balance,
+            "coupons": [WalletCouponSerializer.represent(held) for held in view.wallet],
             "problems": {
                 key: [str(message) for message in messages]
                 for key, messages in view.problems.items()
@@ -280,6 +315,18 @@ class CheckoutSerializer(StrictInputSerializer):
     )
     delivery_memo = serializers.CharField(
         max_length=LIMITS["delivery_memo"], required=False, allow_blank=True
+    )
+    coupon = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="Members: one of your coupons (the cart's coupons), as reviewed in the cart.",
+    )
+    points = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        default=0,
+        help_text="Members: points to use, as reviewed in the cart (the token covers both).",
     )
     payment_method = serializers.CharField(
         max_length=64,

@@ -31,7 +31,9 @@ from orders.api.views.common import (
     CART_TAG,
     CHECKOUT_TAG,
     COUNTRY_PARAMETER,
+    COUPON_PARAMETER,
     CSRF,
+    POINTS_PARAMETER,
     POSTCODE_PARAMETER,
     error,
 )
@@ -89,11 +91,19 @@ def destination_of(request: Request) -> tuple[str, str]:
 
 
 def cart_response(request: Request, cart: Cart | None, **kwargs: Any) -> Response:
+    """The cart priced now; a member's ``coupon`` and ``points`` (query) are tried on it."""
     country, postcode = destination_of(request)
     view = (
         queries.empty_cart_view()
         if cart is None
-        else selectors.cart_view(cart, postcode=postcode, country=country)
+        else selectors.cart_view(
+            cart,
+            postcode=postcode,
+            country=country,
+            user=request.user,
+            coupon=request.query_params.get("coupon"),
+            points=request.query_params.get("points"),
+        )
     )
     if request.method != "GET" and request.auth is None:
         # A change from a browser session: keep the storefront header's count in step.
@@ -112,7 +122,7 @@ class CartView(CartAccess, APIView):
 
     @extend_schema(
         tags=[CART_TAG],
-        parameters=[POSTCODE_PARAMETER, COUNTRY_PARAMETER],
+        parameters=[POSTCODE_PARAMETER, COUNTRY_PARAMETER, COUPON_PARAMETER, POINTS_PARAMETER],
         responses={200: CartSerializer, 400: error("The postcode is not 5 digits.")},
         description=(
             "Every price is today's catalog price. Sets the csrftoken cookie: guests (and "

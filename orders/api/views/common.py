@@ -44,6 +44,19 @@ POSTCODE_PARAMETER = OpenApiParameter(
         "mainland); abroad the postal code, which does not change the fee."
     ),
 )
+COUPON_PARAMETER = OpenApiParameter(
+    "coupon",
+    int,
+    description=(
+        "Members: one of your coupons (an id from coupons) to try on the cart; "
+        "coupon_problem says why it does not apply."
+    ),
+)
+POINTS_PARAMETER = OpenApiParameter(
+    "points",
+    int,
+    description="Members: points to use; points_problem says why they cannot be used.",
+)
 COUNTRY_PARAMETER = OpenApiParameter(
     "country",
     str,
