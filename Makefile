@@ -32,8 +32,8 @@ run: $(VENV)/.runtime-installed  ## Run the shop on embedded defaults with demo 
 	$(PY) manage.py runserver $(HOST)
 
 test: $(VENV)/.dev-installed  ## Run every test (SQLite unless DATABASE_URL points at PostgreSQL)
-	# The example plugin is installed with pip like any extension; its tests run with ours.
-	$(PY) -m pip install --quiet --no-deps --force-reinstall ./examples/shop-tosspayments
+	# The example plugins are installed with pip like any extension; their tests run with ours.
+	$(PY) -m pip install --quiet --no-deps --force-reinstall ./examples/shop-tosspayments ./examples/shop-kakaowork
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev-installed  ## Lint, formatting check, layering check, missing migrations

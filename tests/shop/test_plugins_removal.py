@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from shop import plugins
+
 PLUGIN = settings.BASE_DIR / "examples" / "shop-tosspayments"
 # Runs in the separate environment, in one process per phase (Django starts once): the
 # commands of the phase, then a cart and what the checkout page offers.
@@ -59,7 +61,7 @@ print(json.dumps(found))
 
 
 def plugin_free_venv(root: Path) -> Path:
-    """A venv whose site-packages links every package of ours except the plugin."""
+    """A venv whose site-packages links every package of ours except the plugins."""
     venv = [sys._base_executable, "-m", "venv", "--without-pip", str(root)]
     subprocess.run(venv, check=True)  # noqa: S603  (our own interpreter and arguments)
     ours = Path(sysconfig.get_paths()["purelib"])
@@ -75,11 +77,16 @@ def plugin_free_venv(root: Path) -> Path:
             check=True,
         ).stdout.strip()
     )
+    # Every installed plugin (the examples), by distribution and package name, editable
+    # installs' finders and .pth files included.
+    plugin_names = {
+        name.lower().replace("-", "_")
+        for dist, _version, app in plugins.installed_plugins()
+        for name in (dist, app.split(".")[0])
+    }
     for entry in ours.iterdir():
-        name = entry.name.lower().replace("-", "_")
-        if "shop_tosspayments" in name:
-            continue  # the plugin, installed editable or not
-        (theirs / entry.name).symlink_to(entry)
+        if not any(name in entry.name.lower().replace("-", "_") for name in plugin_names):
+            (theirs / entry.name).symlink_to(entry)
     return root / "bin" / "python"
 
 

@@ -1,0 +1,1 @@
+"""Tell the team on KakaoWork when an order is paid (the tutorial of docs/extending.md)."""
