@@ -237,3 +237,22 @@ def test_download_zone_issue_once_and_per_customer_limit(user) -> None:
     with pytest.raises(promotions.coupons.PromotionError):
         promotions.download_coupon(coupon_id=coupon.pk, user=user)
     assert UserCoupon.objects.filter(user=user, coupon=coupon).count() == 1
+
+
+def test_the_payment_asks_the_provider_for_the_discounted_total(user) -> None:
+    from payments.providers.registry import get_provider
+    from payments.services.intents import amounts_for
+
+    seller = vendor_with_policy(**FREE)
+    held = wallet(user, amount=Decimal(4000))
+    give_points(user, 2000)
+    cart = member_cart(
+        user, (priced(30000, vendor=seller), 1), (priced(10000, vendor=seller, is_tax_free=True), 1)
+    )
+    order = place_member(cart, user, coupon=held.pk, points=2000, payment_method="kakaopay").order
+
+    amounts = amounts_for(order, get_provider("kakaopay"))
+
+    assert amounts["amount"] == Decimal(34000) == order.total_amount
+    assert amounts["tax_free_amount"] == Decimal(8500)
+    assert amounts["vat_amount"] == Decimal(2318)
