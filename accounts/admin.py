@@ -25,7 +25,7 @@ from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from accounts import services
-from accounts.models import Address, ConfirmedPurchase, MemberGrade, User
+from accounts.models import Address, ConfirmedPurchase, IdentityVerification, MemberGrade, User
 from shop.admin import AuditedModelAdmin
 
 
@@ -177,6 +177,26 @@ class ConfirmedPurchaseAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IdentityVerification)
+class IdentityVerificationAdmin(admin.ModelAdmin):
+    """Who verified their identity, how and when: read only (only the provider verifies).
+
+    The CI/DI hashes are not shown: they serve matching, never reading.
+    """
+
+    list_display = ["user", "name", "birth_date", "provider", "method", "verified_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "name", "phone"]
+    fields = ["user", "name", "birth_date", "phone", "provider", "method", "verified_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
 
 

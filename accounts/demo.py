@@ -1,4 +1,4 @@
-"""Demo data of accounts: member grades, a superuser and a shopper with a default address.
+"""Demo data of accounts: member grades, a superuser and a verified shopper with an address.
 
 Called by the ``demo`` management command (see shop/management/commands/demo.py);
 running it again changes nothing, and a changed password is left alone.
@@ -6,14 +6,16 @@ running it again changes nothing, and a changed password is left alone.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import TextIO
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services
-from accounts.models import MemberGrade, User
+from accounts.models import IdentityVerification, MemberGrade, User
 from shop.audit import Actor, acting_as
 
 ADMIN_EMAIL, ADMIN_PASSWORD = "admin@example.com", "shop-admin-1234"
@@ -36,6 +38,7 @@ def load(stdout: TextIO) -> list[tuple[str, str, str]]:
         _ensure_grades()
         admin = _ensure_user(ADMIN_EMAIL, ADMIN_PASSWORD, name="관리자", is_superuser=True)
         shopper = _ensure_user(SHOPPER_EMAIL, SHOPPER_PASSWORD, name="김쇼핑")
+        _ensure_identity(shopper)
         if not shopper.addresses.exists():
             services.add_address(
                 user_id=shopper.pk,
@@ -77,3 +80,19 @@ def _ensure_grades() -> None:
             discount_rate=Decimal(discount),
             point_rate=Decimal(points),
         )
+
+
+def _ensure_identity(user: User) -> None:
+    """The demo shopper is a verified adult, so 19+ products can be bought in the demo."""
+    if IdentityVerification.objects.filter(user=user).exists():
+        return
+    IdentityVerification.objects.create(
+        user=user,
+        provider="portone",
+        name=user.name,
+        birth_date=date(1990, 5, 17),
+        phone="010-1234-5678",
+        ci_hash=services.keyed_hash(f"demo-ci-{user.email}"),
+        di_hash=services.keyed_hash(f"demo-di-{user.email}"),
+        verified_at=timezone.now(),
+    )

@@ -245,3 +245,18 @@ def test_address_changelist_runs_a_constant_number_of_queries(
         response = admin_client.get(url)
 
     assert response.context["cl"].result_count == 11
+
+
+def test_staff_see_member_grades_and_identity_verifications_read_only(client):
+    from tests.accounts.factories import MemberGradeFactory, verify_identity
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    verify_identity(staff)
+    MemberGradeFactory(code="vip", name="VIP")
+    client.force_login(staff)
+
+    assert "VIP" in client.get("/admin/accounts/membergrade/").content.decode()
+    identities = client.get("/admin/accounts/identityverification/")
+    assert identities.status_code == 200
+    assert "김인증" in identities.content.decode()
+    assert client.get("/admin/accounts/identityverification/add/").status_code == 403

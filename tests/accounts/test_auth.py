@@ -371,3 +371,10 @@ def test_reset_does_not_leak_to_a_case_colliding_address(client):
     client.post(reverse("account_reset_password"), {"email": "VİCTİM@example.com"})
 
     assert all(message.to != ["victim@example.com"] for message in mail.outbox)
+
+
+def test_login_page_offers_kakao_and_naver(client):
+    html = client.get(reverse("account_login")).content.decode()
+
+    assert "/accounts/kakao/login/" in html
+    assert "/accounts/naver/login/" in html

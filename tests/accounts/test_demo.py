@@ -51,3 +51,21 @@ def test_demo_load_again_leaves_a_changed_shopper_alone():
     shopper.refresh_from_db()
     assert shopper.check_password("changed-by-the-tester-1")
     assert Address.objects.filter(user=shopper, is_default=True).count() == 1
+
+
+def test_demo_load_creates_the_four_grades_and_a_verified_adult_shopper():
+    from accounts import selectors
+    from accounts.models import MemberGrade
+
+    demo.load(io.StringIO())
+    demo.load(io.StringIO())
+
+    assert list(MemberGrade.objects.values_list("name", flat=True)) == [
+        "일반",
+        "실버",
+        "골드",
+        "VIP",
+    ]
+    shopper = User.objects.get(email="shopper@example.com")
+    assert selectors.is_adult(shopper)
+    assert selectors.member_benefits(shopper).grade_code == "general"
