@@ -74,3 +74,56 @@ def test_a_coupon_needs_sane_fields() -> None:
             coupon=Coupon(name="x", kind=Coupon.Kind.PERCENT, percent=Decimal(0)), created=True
         )
     assert "percent" in error.value.fields
+
+
+def verified(user, birth_date) -> None:
+    from django.utils import timezone
+
+    from accounts.models import IdentityVerification
+
+    IdentityVerification.objects.create(
+        user=user,
+        provider="test",
+        name=user.name,
+        birth_date=birth_date,
+        phone="010-0000-0000",
+        ci_hash="c" * 64,
+        di_hash="d" * 64,
+        verified_at=timezone.now(),
+    )
+
+
+def test_birthday_coupons_once_a_year_to_members_born_today(user, other_user) -> None:
+    import datetime as dt
+
+    birthday = CouponFactory(issue=Coupon.Issue.BIRTHDAY, name="생일 축하")
+    today = dt.date(2027, 3, 1)
+    verified(user, dt.date(1990, 3, 1))
+    verified(other_user, dt.date(1990, 3, 2))
+
+    first = services.issue_birthday_coupons(today=today)
+    again = services.issue_birthday_coupons(today=today)
+
+    assert [held.user for held in first] == [user]
+    assert again == []
+    assert UserCoupon.objects.get(coupon=birthday).source == "birthday:2027"
+
+
+def test_the_birthday_task_uses_today(user) -> None:
+    from django.utils import timezone
+
+    from promotions.tasks import issue_birthday_coupons
+
+    CouponFactory(issue=Coupon.Issue.BIRTHDAY)
+    today = timezone.localdate()
+    verified(user, today.replace(year=1990) if (today.month, today.day) != (2, 29) else today)
+    assert issue_birthday_coupons() == 1
+    assert issue_birthday_coupons() == 0
+
+
+def test_leap_day_birthdays_are_celebrated_on_28_february(user) -> None:
+    import datetime as dt
+
+    CouponFactory(issue=Coupon.Issue.BIRTHDAY)
+    verified(user, dt.date(2000, 2, 29))
+    assert len(services.issue_birthday_coupons(today=dt.date(2027, 2, 28))) == 1
