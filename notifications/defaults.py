@@ -101,6 +101,19 @@ DEFAULTS: list[dict[str, Any]] = [
         ),
     },
     {
+        "code": "restock.confirm",
+        "name": "재입고 알림 신청 확인 (비회원)",
+        "email_subject": "[{{ shop_name }}] 재입고 알림 신청을 확인해 주세요",
+        "email_body": (
+            "{{ product }}{% if option %} ({{ option }}){% endif %}의 재입고 알림을 신청하셨나요?\n\n"
+            "아래 링크를 누르면 신청이 완료되고, 재입고 시 한 번 알려 드립니다.\n{{ confirm_link }}\n\n"
+            "신청하지 않으셨다면 이 메일을 무시해 주세요. 아무것도 발송되지 않습니다."
+        ),
+        "sms_text": "",
+        "alimtalk_template_code": "",
+        "alimtalk_body": "",
+    },
+    {
         "code": "qna.question_received",
         "name": "상품 문의 접수 (판매자)",
         "email_subject": "[{{ shop_name }}] {{ product }}에 새 문의가 등록되었습니다",
@@ -161,4 +174,5 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "answer": "네, 정사이즈입니다.",
     "title": "12월 한정 할인",
     "body": "이번 주말까지 전 상품 10% 할인!",
+    "confirm_link": "https://shop.example/restock/confirm/sample/",
 }

@@ -28,8 +28,8 @@ class WishlistItemAdmin(ReadOnlyAdmin):
 
 @admin.register(RestockSubscription)
 class RestockSubscriptionAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user", "variant", "notified_at"]
+    list_display = ["created_at", "user", "email", "variant", "confirmed_at", "notified_at"]
     list_filter = [("notified_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user", "variant__product"]
-    search_fields = ["user__email", "variant__product__name"]
+    search_fields = ["user__email", "email", "variant__product__name"]
     raw_id_fields = ["user", "variant"]

@@ -31,7 +31,7 @@ class RestockAlertRequested(Event):
     subject_field = "variant_id"
 
     subscription_id: int
-    user_id: int
+    user_id: int | None
     variant_id: int
 
 
@@ -43,5 +43,5 @@ class RestockAlertSent(Event):
     subject_field = "variant_id"
 
     subscription_id: int
-    user_id: int
+    user_id: int | None
     variant_id: int

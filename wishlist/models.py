@@ -37,9 +37,14 @@ class RestockSubscription(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("member"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="restock_subscriptions",
     )
+    # A guest's address; it counts only once its owner followed the confirmation link.
+    email = models.EmailField(_("guest e-mail"), blank=True)
+    confirmed_at = models.DateTimeField(_("guest confirmed"), null=True, blank=True)
     variant = models.ForeignKey(
         "catalog.Variant", verbose_name=_("variant"), on_delete=models.CASCADE, related_name="+"
     )
@@ -56,7 +61,16 @@ class RestockSubscription(models.Model):
                 fields=["user", "variant"],
                 condition=models.Q(notified_at__isnull=True),
                 name="wishlist_one_open_restock_alert",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["email", "variant"],
+                condition=models.Q(notified_at__isnull=True, user__isnull=True),
+                name="wishlist_one_open_guest_restock_alert",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(email=""),
+                name="wishlist_restock_alert_has_recipient",
+            ),
         ]
         indexes = [
             models.Index(
@@ -67,4 +81,4 @@ class RestockSubscription(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} ⏰ {self.variant_id}"
+        return f"{self.user_id or self.email} ⏰ {self.variant_id}"

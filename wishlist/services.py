@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -32,6 +33,8 @@ from wishlist.exceptions import WishlistError, WishlistErrorCode
 from wishlist.models import RestockSubscription, WishlistItem
 
 VISIBLE = (Status.ON_SALE, Status.SOLD_OUT)
+CONFIRM_SALT = "wishlist.restock.confirm"
+CONFIRM_MAX_AGE = 7 * 24 * 3600  # a week to follow the link
 
 
 def add_to_wishlist(*, user: Any, product_id: int) -> WishlistItem:
@@ -59,8 +62,8 @@ def remove_from_wishlist(*, user: Any, product_id: int) -> bool:
     return bool(deleted)
 
 
-def request_restock_alert(*, user: Any, variant_id: int) -> RestockSubscription:
-    """Ask to hear once when a sold-out variant is back; asking twice keeps one request."""
+def _waitable_variant(variant_id: int) -> Variant:
+    """A sold-out option shown in the storefront, or a clear refusal."""
     variant = (
         Variant.objects.filter(
             pk=variant_id,
@@ -79,6 +82,12 @@ def request_restock_alert(*, user: Any, variant_id: int) -> RestockSubscription:
             _("This option is in stock: you can buy it now."),
             fields={"variant_id": [_("This option is in stock: you can buy it now.")]},
         )
+    return variant
+
+
+def request_restock_alert(*, user: Any, variant_id: int) -> RestockSubscription:
+    """Ask to hear once when a sold-out variant is back; asking twice keeps one request."""
+    variant = _waitable_variant(variant_id)
     waiting = RestockSubscription.objects.filter(
         user=user, variant=variant, notified_at__isnull=True
     ).first()
@@ -96,6 +105,74 @@ def request_restock_alert(*, user: Any, variant_id: int) -> RestockSubscription:
     except IntegrityError:
         return RestockSubscription.objects.get(user=user, variant=variant, notified_at__isnull=True)
     return subscription
+
+
+def request_guest_restock_alert(*, email: str, variant_id: int) -> RestockSubscription:
+    """A guest's "notify me": it counts once they follow the link mailed to ``email``.
+
+    One confirmation mail per address and option while the request waits, however often
+    the form is sent, so the form cannot flood a stranger's inbox (the view rate-limits
+    per IP on top).
+    """
+    email = email.strip().lower()
+    variant = _waitable_variant(variant_id)
+    waiting = RestockSubscription.objects.filter(
+        user__isnull=True, email=email, variant=variant, notified_at__isnull=True
+    ).first()
+    if waiting is not None:
+        return waiting
+    try:
+        with transaction.atomic():
+            subscription = RestockSubscription.objects.create(email=email, variant=variant)
+            notify(
+                template="restock.confirm",
+                email=email,
+                context={
+                    "product": variant.product.name,
+                    "option": variant.label,
+                    "confirm_link": _confirm_link(subscription),
+                },
+            )
+    except IntegrityError:
+        return RestockSubscription.objects.get(
+            user__isnull=True, email=email, variant=variant, notified_at__isnull=True
+        )
+    return subscription
+
+
+def confirm_guest_restock_alert(*, token: str) -> RestockSubscription:
+    """Follow a guest's confirmation link; an expired or forged one is "not found"."""
+    try:
+        subscription_id = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature as error:
+        raise NotFoundError() from error
+    subscription = RestockSubscription.objects.filter(pk=subscription_id, user__isnull=True).first()
+    if subscription is None:
+        raise NotFoundError()
+    with transaction.atomic():
+        confirmed = RestockSubscription.objects.filter(
+            pk=subscription.pk, confirmed_at__isnull=True
+        ).update(confirmed_at=timezone.now())
+        if confirmed:
+            publish(
+                RestockAlertRequested(
+                    subscription_id=subscription.pk,
+                    user_id=None,
+                    variant_id=subscription.variant_id,
+                ),
+                subject=subscription.variant,
+            )
+    subscription.refresh_from_db()
+    return subscription
+
+
+def _confirm_link(subscription: RestockSubscription) -> str:
+    token = signing.dumps(subscription.pk, salt=CONFIRM_SALT)
+    try:
+        path = reverse("wishlist:confirm_restock", args=[token])
+    except NoReverseMatch:
+        path = "/"
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def cancel_restock_alert(*, user: Any, subscription_id: int) -> None:
@@ -118,6 +195,7 @@ def send_restock_alerts(*, variant_ids: Iterable[int] = (), product_id: int | No
         which |= Q(variant__product_id=product_id)
     waiting = (
         RestockSubscription.objects.filter(which, notified_at__isnull=True)
+        .filter(Q(user__isnull=False) | Q(confirmed_at__isnull=False))
         .filter(
             variant__stock__gt=0,
             variant__is_active=True,
@@ -143,6 +221,7 @@ def _send_one(subscription_id: int) -> bool:
         notify(
             template="restock.available",
             user=subscription.user,
+            email=subscription.email,
             context={
                 "product": variant.product.name,
                 "option": variant.label,

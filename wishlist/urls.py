@@ -15,4 +15,5 @@ urlpatterns = [
     path("wishlist/<int:product_id>/toggle/", views.toggle, name="toggle"),
     path("wishlist/<int:product_id>/add/", views.add, name="add"),
     path("restock/<int:variant_id>/", views.request_restock, name="request_restock"),
+    path("restock/confirm/<str:token>/", views.confirm_restock, name="confirm_restock"),
 ]

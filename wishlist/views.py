@@ -6,6 +6,8 @@ that does not exist. A visitor not signed in is sent to log in, then back to the
 
 from __future__ import annotations
 
+from allauth.core import ratelimit
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -14,11 +16,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog.models import Product
 from shop.exceptions import NotFoundError, ShopError
 from wishlist import selectors, services
+
+
+class GuestRestockForm(forms.Form):
+    email = forms.EmailField(max_length=254)
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
@@ -79,23 +85,55 @@ def add(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @require_POST
 def request_restock(request: HttpRequest, variant_id: int) -> HttpResponse:
-    """Ask to be told once when a sold-out option is back in stock."""
+    """Ask to be told once when a sold-out option is back in stock.
+
+    A member's request counts at once. A guest types an e-mail address and confirms it
+    from the mail we send (rate-limited per IP); without one they are sent to log in.
+    """
     product_id = (
         Product.objects.filter(variants__pk=variant_id).values_list("pk", flat=True).first()
     )
     if product_id is None:
         raise Http404
-    if not request.user.is_authenticated:
+    back = _back(request, _product_url(product_id))
+    if not request.user.is_authenticated and not request.POST.get("email"):
         return redirect_to_login(_product_url(product_id))
     try:
-        services.request_restock_alert(user=request.user, variant_id=variant_id)
+        if request.user.is_authenticated:
+            services.request_restock_alert(user=request.user, variant_id=variant_id)
+            done = _("We will let you know once when it is back in stock.")
+        else:
+            form = GuestRestockForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, form.errors["email"][0])
+                return redirect(back)
+            if not ratelimit.consume(request, action="restock_alert"):
+                messages.error(request, _("Too many requests. Please try again later."))
+                return redirect(back)
+            services.request_guest_restock_alert(
+                email=form.cleaned_data["email"], variant_id=variant_id
+            )
+            done = _("Check your mail: follow the link in it to confirm the alert.")
     except NotFoundError as error:
         raise Http404 from error
     except ShopError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("We will let you know once when it is back in stock."))
-    return redirect(_back(request, _product_url(product_id)))
+        messages.success(request, done)
+    return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_restock(request: HttpRequest, token: str) -> HttpResponse:
+    """A guest's confirmation link: a page with a button, so a mail scanner's visit confirms nothing."""
+    if request.method == "POST":
+        try:
+            subscription = services.confirm_guest_restock_alert(token=token)
+        except NotFoundError as error:
+            raise Http404 from error
+        messages.success(request, _("Confirmed: we will let you know once when it is back."))
+        return redirect(_product_url(subscription.variant.product_id))
+    return render(request, "wishlist/confirm_restock.html", {"token": token})
 
 
 @login_required

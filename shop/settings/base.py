@@ -428,6 +428,8 @@ ACCOUNT_RATE_LIMITS = {
     ),
     # Each question is an e-mail, SMS or 알림톡 to every member of the vendor: a flood costs.
     "product_question": env("SHOP_PRODUCT_QUESTION_RATE_LIMIT", default="10/h/user"),
+    # A guest's "notify me" mails a confirmation to the address typed in.
+    "restock_alert": env("SHOP_RESTOCK_ALERT_RATE_LIMIT", default="10/h/ip"),
 }
 
 # --- Internationalisation ------------------------------------------------------------
