@@ -1,5 +1,5 @@
-"""A buyer writes a photo review from my page, sees it on the product page and asks a
-secret question there (the Q&A part is loaded per visitor with htmx)."""
+"""A buyer writes a photo review from my page, sees its points arrive and the review on the
+product page, and asks a secret question there (the Q&A part is loaded per visitor with htmx)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ def media_root(settings, tmp_path):
 
 
 def test_a_buyer_writes_a_photo_review_and_asks_a_secret_question(
-    page, live_server, media_root, tmp_path, screenshot, page_errors
+    page, live_server, media_root, tmp_path, screenshot, page_errors, settings
 ) -> None:
+    settings.REVIEWS_PHOTO_POINTS = 500
     buyer = UserFactory(name="박구매")
     line = confirmed_line(buyer)
     VariantFactory(product=line.product, stock=5)
@@ -41,6 +42,9 @@ def test_a_buyer_writes_a_photo_review_and_asks_a_secret_question(
     page.locator("form.review-form button[type=submit]").click()
     expect(page).to_have_url(f"{live_server.url}/my/reviews/")
     expect(page.locator(".review__text")).to_have_text("색이 예뻐요 <b>강추</b>")  # shown as typed
+    page.goto("/my/points/")  # the photo review's points, granted through the outbox
+    expect(page.locator(".points-balance strong")).to_have_text("500")
+    screenshot(page, "points")
 
     page.goto(f"/p/{line.product.pk}/{line.product.slug}/")
     review = page.locator(".reviews .review").first
