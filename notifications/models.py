@@ -76,6 +76,8 @@ class Message(models.Model):
     provider_id = models.CharField(_("provider id"), max_length=100, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When a worker took it to send: a row left "sending" long after was lost with its worker.
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     # The provider itself re-sent a 알림톡 as SMS (the recipient does not use KakaoTalk).
     failover = models.BooleanField(_("sent as SMS by the provider"), default=False)
     fallback_of = models.ForeignKey(
@@ -93,6 +95,13 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status__in=["queued", "sending"]),
+                name="notifications_unsent",
+            )
+        ]
         constraints = [
             # A failed 알림톡 falls back to SMS once, however often its task is redelivered.
             models.UniqueConstraint(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -22,6 +24,11 @@ from notifications.exceptions import DeliveryError
 from notifications.models import Message, NotificationTemplate
 
 logger = logging.getLogger(__name__)
+
+# A queued row this old lost its task (the retries' backoff, 8 minutes at most, is
+# shorter); a row "sending" this long lost its worker (a send takes seconds).
+LOST_AFTER = timedelta(minutes=30)
+STUCK_AFTER = timedelta(minutes=15)
 
 
 def notify(
@@ -128,8 +135,14 @@ def deliver(*, message_id: int, final_attempt: bool = True) -> Message.Status | 
     A retryable failure puts it back in the queue and re-raises, unless this is the
     final attempt; a final failure hands it to the channel's fallback, once.
     """
-    claimed = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED).update(
-        status=Message.Status.SENDING
+    now = timezone.now()
+    claimed = (
+        Message.objects.filter(pk=message_id)
+        .filter(
+            Q(status=Message.Status.QUEUED)
+            | Q(status=Message.Status.SENDING, claimed_at__lt=now - STUCK_AFTER)
+        )
+        .update(status=Message.Status.SENDING, claimed_at=now)
     )
     if not claimed:
         return None
@@ -158,6 +171,21 @@ def deliver(*, message_id: int, final_attempt: bool = True) -> Message.Status | 
         update_fields=["status", "provider_id", "failover", "error", "attempts", "sent_at"]
     )
     return message.status
+
+
+def unsent_message_ids() -> list[int]:
+    """Messages whose delivery task was lost: queued a while ago, or stuck "sending".
+
+    A broker that was down when the caller committed, or a worker killed mid-send, leaves
+    such rows; the beat job hands them to ``deliver`` again, which claims each once.
+    """
+    now = timezone.now()
+    return list(
+        Message.objects.filter(
+            Q(status=Message.Status.QUEUED, created_at__lt=now - LOST_AFTER)
+            | Q(status=Message.Status.SENDING, claimed_at__lt=now - STUCK_AFTER)
+        ).values_list("pk", flat=True)[:1000]
+    )
 
 
 def _fall_back(message: Message, channel: channels.Channel) -> None:

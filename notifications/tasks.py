@@ -1,4 +1,4 @@
-"""Celery entry points of notifications: deliver one logged message."""
+"""Celery entry points of notifications: deliver one logged message, re-send lost ones."""
 
 from __future__ import annotations
 
@@ -20,3 +20,12 @@ def deliver_message(self, message_id: int) -> str | None:
         )
     except DeliveryError as error:
         raise self.retry(exc=error, countdown=BACKOFF_SECONDS * 2**self.request.retries) from error
+
+
+@shared_task
+def resend_lost_messages() -> int:
+    """Queue again the messages whose delivery task was lost; return how many."""
+    ids = services.unsent_message_ids()
+    for message_id in ids:
+        deliver_message.delay(message_id)
+    return len(ids)

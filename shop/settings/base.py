@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.requeue_stuck_media",
         "schedule": 10 * 60.0,
     },
+    # Notifications whose delivery task was lost (broker down, worker killed) go again.
+    "resend-lost-messages": {
+        "task": "notifications.tasks.resend_lost_messages",
+        "schedule": 5 * 60.0,
+    },
     # Unpaid orders past their deadline are cancelled and their stock returned.
     "expire-unpaid-orders": {
         "task": "orders.tasks.expire_unpaid_orders",
