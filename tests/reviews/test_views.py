@@ -281,3 +281,19 @@ def test_questions_are_rate_limited_per_member(client, user, settings) -> None:
         429,
     ]
     assert Question.objects.count() == 2
+
+
+def test_no_question_is_in_the_kept_product_page_only_in_the_per_visitor_part(
+    client, user, settings
+) -> None:
+    settings.CATALOG_CACHE_PAGES = True
+    product = ProductFactory()
+    VariantFactory(product=product)
+    QuestionFactory(product=product, user=user, text="비밀 질문 내용", is_secret=True)
+    anonymous = body(client.get(page_of(product)))  # the copy kept for every visitor
+    client.force_login(user)
+    served = client.get(page_of(product))
+    assert served["X-Page-Cache"] == "hit"
+    for html in (anonymous, body(served)):
+        assert "비밀 질문 내용" not in html
+        assert reverse("reviews:product_questions", args=[product.pk]) in html
