@@ -182,3 +182,30 @@ def test_a_vendor_coupon_lowers_the_vendors_sale_a_platform_coupon_does_not(user
     event = confirm(second)
     assert event.gross_amount == "20000"
     assert event.paid_amount == "18000"
+
+
+def test_a_return_refunds_its_share_less_the_return_fee_and_returns_its_points(user) -> None:
+    # 2 x 10,000 with the vendor's coupon of 2,000 and 1,000 points; the return fee is 3,000.
+    seller = vendor_with_policy(base_fee=Decimal(0), return_fee=Decimal(3000))
+    variant = priced(10000, vendor=seller)
+    held = UserCouponFactory(user=user, coupon=CouponFactory(vendor=seller, amount=Decimal(2000)))
+    give_points(user, 5000)
+    order = place_member(member_cart(user, (variant, 2)), user, coupon=held.pk, points=1000).order
+    shipment = order.shipments.get()
+    services.mark_deposit_confirmed(order_id=order.pk)
+    services.ship(shipment_id=shipment.pk, carrier="cj", tracking_number="1234567890")
+    services.mark_delivered(shipment_id=shipment.pk)
+    line = order.lines.get()
+
+    claim = services.request_claim(
+        shipment_id=shipment.pk, kind="return", quantities={line.pk: 1}, reason="변심", shopper=user
+    )
+    services.mark_returned(claim_id=claim.pk)
+
+    refund = Refund.objects.get(order=order)
+    assert refund.items_amount == Decimal(9000)  # 10,000 less its 1,000 of the coupon
+    assert refund.points_amount == Decimal(500)
+    assert refund.deduction_amount == Decimal(3000)
+    assert refund.amount == Decimal(9000 - 500 - 3000)
+    assert refund.vendor_parts[str(seller.pk)]["amount"] == "9000"  # the vendor bore it
+    assert balance(user) == 5000 - 1000 + 500 == ledger(user)

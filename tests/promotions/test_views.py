@@ -192,3 +192,26 @@ def test_a_coupon_that_does_not_apply_is_explained_in_the_summary(client) -> Non
     )
     page = checkout_page(client, coupon=held.pk)
     assert "This coupon needs" in page
+
+
+def test_a_members_checkout_with_a_coupon_keeps_its_queries_bounded(
+    client, django_assert_max_num_queries
+) -> None:
+    user = UserFactory()
+    seller = vendor_with_policy(base_fee=Decimal(0))
+    for n in range(3):
+        UserCouponFactory(user=user, coupon=CouponFactory(name=f"c{n}"))
+    held = UserCouponFactory(user=user, coupon=CouponFactory(amount=Decimal(1000)))
+    give_points(user, 3000)
+    client.force_login(user)
+    for _ in range(3):
+        variant = priced(20000, vendor=seller)
+        client.post(
+            reverse("orders:cart_add"),
+            {"variant": variant.pk, "product": variant.product_id, "quantity": 1},
+        )
+    # The guest's checkout plus the grade, the wallet (with its scopes) and the balance;
+    # the same for any number of coupons or lines.
+    with django_assert_max_num_queries(13):
+        page = checkout_page(client, coupon=held.pk, points="1000")
+    assert "58,000" in page  # 60,000 less the 1,000 coupon and 1,000 points
