@@ -49,8 +49,10 @@ def record_confirmed_purchase(
 ) -> ConfirmedPurchase:
     """Count one vendor part of a member's order as a confirmed purchase; regrade them.
 
-    Idempotent: the same (order, vendor) recorded again changes nothing.
+    Idempotent: the same (order, vendor) recorded again changes nothing. The member's
+    row is locked first, so two confirmations at once are counted one after the other.
     """
+    lock_member(user_id)
     purchase, _created = ConfirmedPurchase.objects.get_or_create(
         order_id=order_id,
         vendor_id=vendor_id,
@@ -73,6 +75,7 @@ def record_purchase_refund(*, order_id: int, vendor_id: int, amount: Decimal | s
     )
     if purchase is None:
         return
+    lock_member(purchase.user_id)
     purchase.amount = max(Decimal(0), purchase.amount - to_decimal(amount))
     purchase.save(update_fields=["amount"])
     recompute_grade(user_id=purchase.user_id)
@@ -82,8 +85,20 @@ def window_start(now: datetime | None = None) -> datetime:
     return months_ago(now or timezone.now(), settings.ACCOUNTS_GRADE_WINDOW_MONTHS)
 
 
+def lock_member(user_id: int) -> None:
+    """Lock the member's row until the transaction ends.
+
+    Every grade change of a member takes it before summing their purchases: two
+    purchases confirmed at once would otherwise each be summed without the other,
+    and neither would raise the grade both together earn.
+    """
+    User.objects.select_for_update().filter(pk=user_id).first()
+
+
+@transaction.atomic
 def recompute_grade(*, user_id: int, now: datetime | None = None) -> MemberGrade | None:
     """Give one member the grade their confirmed purchases in the window earn."""
+    lock_member(user_id)
     figures = ConfirmedPurchase.objects.filter(
         user_id=user_id, confirmed_at__gte=window_start(now)
     ).aggregate(count=Count("order_id", distinct=True), amount=Sum("amount"))

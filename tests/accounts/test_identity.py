@@ -159,3 +159,65 @@ def test_starting_verifications_is_rate_limited(portone, member_client, settings
     codes = [client.post("/my/identity/").status_code for _ in range(4)]
 
     assert codes == [302, 302, 302, 429]
+
+
+def test_an_unreachable_provider_is_a_clear_error_not_a_500(settings):
+    from accounts import services
+    from accounts.exceptions import AccountError
+
+    settings.ACCOUNTS_PORTONE_BASE_URL = "http://127.0.0.1:9"  # nothing listens there
+    user = UserFactory()
+
+    with pytest.raises(AccountError) as refused:
+        services.complete_identity_verification(
+            user_id=user.pk, provider_code="portone", verification_id="iv-1"
+        )
+
+    assert refused.value.code == "identity_unavailable"
+    assert not IdentityVerification.objects.exists()
+
+
+def test_a_plugin_registers_its_own_provider():
+    class Pass(identity.IdentityProvider):
+        code, name = "test-pass", "PASS (test)"
+
+        def begin(self, *, verification_id, return_url):
+            return identity.VerificationStart(verification_id, return_url)
+
+        def fetch(self, *, verification_id):
+            return identity.VerificationResult(verification_id, VerificationStatus.PENDING)
+
+    identity.register(Pass)
+    try:
+        assert isinstance(identity.get_provider("test-pass"), Pass)
+        assert list(identity.providers())[0] == "portone"  # the settings' come first
+    finally:
+        identity._registered.pop("test-pass")
+
+
+def test_portone_answers_are_read_with_their_field_names():
+    from accounts.identity.portone import parse
+
+    result = parse(
+        "iv-9",
+        {
+            "status": "VERIFIED",
+            "id": "iv-9",
+            "verifiedCustomer": {
+                "name": "홍길동",
+                "phoneNumber": "01012345678",
+                "birthDate": "1990-01-02",
+                "operator": "KT",
+                "ci": "C" * 88,
+                "di": "D" * 64,
+                "isForeigner": False,
+            },
+        },
+    )
+
+    assert result.status == VerificationStatus.VERIFIED
+    assert (result.person.name, result.person.birth_date) == ("홍길동", date(1990, 1, 2))
+    failed = parse("iv-9", {"status": "FAILED", "id": "iv-9", "failure": {"reason": "X"}})
+    assert failed.failure_reason == "X"
+    with pytest.raises(identity.IdentityError):
+        parse("iv-9", {"status": "VERIFIED", "id": "iv-other"})

@@ -309,3 +309,19 @@ def test_the_marketing_consent_needs_a_signed_in_member(client):
     response = client.post("/my/consents/marketing/", {"agree_marketing": "on"})
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_my_page_and_the_identity_page_run_a_bounded_number_of_queries(
+    client, user, django_assert_max_num_queries
+):
+    from tests.accounts.factories import MemberGradeFactory, verify_identity
+
+    MemberGradeFactory(code="general", name="일반", position=0)
+    verify_identity(user)
+    client.force_login(user)
+
+    with django_assert_max_num_queries(10):
+        assert client.get("/my/").status_code == 200
+    with django_assert_max_num_queries(6):
+        page = client.get("/my/identity/")
+    assert "김인증" in page.content.decode()
