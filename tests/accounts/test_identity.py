@@ -190,7 +190,7 @@ def test_a_plugin_registers_its_own_provider():
     identity.register(Pass)
     try:
         assert isinstance(identity.get_provider("test-pass"), Pass)
-        assert list(identity.providers())[0] == "portone"  # the settings' come first
+        assert next(iter(identity.providers())) == "portone"  # the settings' come first
     finally:
         identity._registered.pop("test-pass")
 
