@@ -123,3 +123,22 @@ def test_the_api_names_the_bad_field(user_client) -> None:
 
 def test_the_api_needs_a_member(api_client) -> None:
     assert api_client.get("/api/v1/me/wishlist/").status_code == 403
+
+
+def test_the_schema_documents_the_wishlist_endpoints(api_client) -> None:
+    paths = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    for path in [
+        "/api/v1/me/wishlist/",
+        "/api/v1/me/wishlist/{product_id}/",
+        "/api/v1/me/restock-alerts/",
+        "/api/v1/me/restock-alerts/{subscription_id}/",
+    ]:
+        assert path in paths, path
+    refused = paths["/api/v1/me/restock-alerts/"]["post"]["responses"]["400"]
+    assert refused["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+def test_listing_cards_carry_a_heart(client) -> None:
+    product = VariantFactory().product
+    page = client.get(reverse("home"))
+    assert f"/wishlist/{product.pk}/add/" in page.content.decode()
