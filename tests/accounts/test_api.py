@@ -124,7 +124,30 @@ def test_get_me_returns_the_profile(user_client, user):
         "email": user.email,
         "name": user.name,
         "phone": "010-1234-5678",
+        "marketing_opt_in": False,
+        "grade": {
+            "grade_code": "",
+            "grade_name": "",
+            "discount_rate": "0.0000",
+            "point_rate": "0.0000",
+        },
+        "identity_verified": False,
+        "is_adult": False,
     }
+
+
+def test_get_me_shows_the_grade_and_a_verified_adult(user_client, user):
+    from tests.accounts.factories import MemberGradeFactory, verify_identity
+
+    MemberGradeFactory(code="silver", name="실버", position=0, discount_rate="0.01")
+    verify_identity(user)
+
+    body = user_client.get(ME).json()
+
+    assert body["grade"]["grade_code"] == "silver"
+    assert body["grade"]["discount_rate"] == "0.0100"
+    assert body["identity_verified"] is True
+    assert body["is_adult"] is True
 
 
 def test_patch_me_changes_name_and_phone_and_records_old_and_new(user_client, user):
