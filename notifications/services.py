@@ -60,8 +60,8 @@ def notify(
     if marketing and (user is None or not user.marketing_opt_in):
         logger.info("marketing notification %s not sent: no marketing consent", template)
         return
-    email = email or (getattr(user, "email", "") if user is not None else "")
-    phone = phone or (getattr(user, "phone", "") if user is not None else "")
+    if user is not None:
+        email, phone = email or user.email, phone or user.phone
     messages = _drafts(found, context, user=user, email=email, phone=phone, marketing=marketing)
     if not messages:
         logger.info("notification %s not sent: no channel reaches the recipient", template)
