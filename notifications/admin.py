@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from notifications import services
 from notifications.defaults import SAMPLE_CONTEXT
@@ -114,6 +115,17 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["recipient", "provider_id", "template_code"]
     list_select_related = ["fallback_of"]
     date_hierarchy = "created_at"
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send the failed messages again"))
+    def send_again(self, request: HttpRequest, queryset: Any) -> None:
+        ids = list(queryset.filter(status=Message.Status.FAILED).values_list("pk", flat=True))
+        done = sum(services.resend(message_id=message_id) for message_id in ids)
+        self.message_user(
+            request,
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", done)
+            % {"count": done},
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in Message._meta.fields]

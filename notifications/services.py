@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from notifications import channels, defaults
+from notifications.events import MessageResent
 from notifications.exceptions import DeliveryError
 from notifications.models import Message, NotificationTemplate
+from shop.events import publish
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +173,20 @@ def deliver(*, message_id: int, final_attempt: bool = True) -> Message.Status | 
         update_fields=["status", "provider_id", "failover", "error", "attempts", "sent_at"]
     )
     return message.status
+
+
+def resend(*, message_id: int) -> bool:
+    """Queue a failed message again (staff, after fixing its cause); return whether it was."""
+    with transaction.atomic():
+        requeued = Message.objects.filter(pk=message_id, status=Message.Status.FAILED).update(
+            status=Message.Status.QUEUED, error=""
+        )
+        if not requeued:
+            return False
+        channel = Message.objects.values_list("channel", flat=True).get(pk=message_id)
+        publish(MessageResent(message_id=message_id, channel=channel))
+        _enqueue_on_commit(message_id)
+    return True
 
 
 def unsent_message_ids() -> list[int]:

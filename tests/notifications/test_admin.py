@@ -83,3 +83,36 @@ def test_templates_cannot_be_deleted_nor_messages_edited(staff_client) -> None:
     staff_client.post(view, {"recipient": "b@example.com"})
     message.refresh_from_db()
     assert message.recipient == "a@example.com"
+
+
+def test_staff_send_failed_messages_again_audited_and_sent_ones_are_left(
+    staff_client, django_capture_on_commit_callbacks
+) -> None:
+    from django.core import mail
+
+    failed = Message.objects.create(
+        template_code="order.paid",
+        channel="email",
+        recipient="a@example.com",
+        subject="s",
+        body="b",
+        status=Message.Status.FAILED,
+        error="refused",
+    )
+    sent = Message.objects.create(
+        template_code="order.paid",
+        channel="email",
+        recipient="b@example.com",
+        body="b",
+        status=Message.Status.SENT,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("admin:notifications_message_changelist"),
+            {"action": "send_again", "_selected_action": [failed.pk, sent.pk]},
+        )
+
+    failed.refresh_from_db()
+    assert failed.status == Message.Status.SENT
+    assert [message.to for message in mail.outbox] == [["a@example.com"]]
+    assert AuditEvent.objects.filter(event_type="notifications.MessageResent").count() == 1
