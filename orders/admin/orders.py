@@ -226,7 +226,21 @@ class OrderAdmin(TransitionOnlyMixin, AuditedModelAdmin):
 
     @admin.display(description=_("discounts"))
     def discount_display(self, obj: Order) -> str:
-        return krw(obj.discount_amount)
+        """The total, then the grade discount and the coupon with who pays for it."""
+        parts = []
+        if obj.grade_discount_amount:
+            parts.append(_("grade %(amount)s") % {"amount": krw(obj.grade_discount_amount)})
+        if obj.coupon_name:
+            parts.append(
+                _("coupon “%(name)s” %(amount)s, paid by %(bearer)s")
+                % {
+                    "name": obj.coupon_name,
+                    "amount": krw(obj.coupon_discount_amount),
+                    "bearer": obj.get_coupon_bearer_display(),
+                }
+            )
+        total = krw(obj.discount_amount)
+        return f"{total} ({' · '.join(parts)})" if parts else total
 
     @admin.display(description=_("points used"))
     def points_display(self, obj: Order) -> str:

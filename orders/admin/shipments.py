@@ -114,6 +114,7 @@ class ShipmentAdminMixin(TransitionOnlyMixin):
             {
                 "fields": [
                     "shipping_fee_display",
+                    "vendor_discount_display",
                     "return_fee_display",
                     "exchange_fee_display",
                     "tracking",
@@ -181,6 +182,11 @@ class ShipmentAdminMixin(TransitionOnlyMixin):
     @admin.display(description=_("shipping fee"), ordering="shipping_fee")
     def shipping_fee_display(self, obj: VendorShipment) -> str:
         return krw(obj.shipping_fee)
+
+    @admin.display(description=_("discounts borne by the vendor"))
+    def vendor_discount_display(self, obj: VendorShipment) -> str:
+        """The vendor's own coupons on this part; the settlement books the sale net of it."""
+        return krw(obj.vendor_discount_amount)
 
     @admin.display(description=_("return fee"))
     def return_fee_display(self, obj: VendorShipment) -> str:

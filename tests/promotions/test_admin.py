@@ -130,3 +130,26 @@ def test_a_vendor_creates_a_coupon_it_bears(seller_client, tenants) -> None:
     assert coupon.vendor == tenants.mine
     assert coupon.bearer == "vendor"
     assert coupon.amount == Decimal(1000)
+
+
+def test_the_order_admin_names_the_coupon_and_who_pays_it(staff_client, user) -> None:
+    from tests.orders.helpers import vendor_with_policy
+    from tests.promotions.factories import UserCouponFactory
+    from tests.promotions.helpers import member_cart, place_member, priced
+
+    seller = vendor_with_policy(base_fee=Decimal(0))
+    held = UserCouponFactory(
+        user=user, coupon=CouponFactory(name="가게쿠폰", vendor=seller, amount=Decimal(1500))
+    )
+    order = place_member(
+        member_cart(user, (priced(10000, vendor=seller), 1)), user, coupon=held.pk
+    ).order
+
+    page = staff_client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    assert "가게쿠폰" in page
+    assert "Vendor" in page
+    shipment = order.shipments.get()
+    page = staff_client.get(
+        reverse("admin:orders_vendorshipment_change", args=[shipment.pk])
+    ).content.decode()
+    assert "1,500" in page
