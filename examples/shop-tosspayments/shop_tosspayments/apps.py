@@ -12,9 +12,11 @@ class TossPaymentsConfig(AppConfig):
     def ready(self) -> None:
         from payments.extend import register_provider
         from shop.extend import register_slot, register_urls
-        from shop_tosspayments import checks, listeners  # noqa: F401  (they register themselves)
+        from shop_tosspayments import conf, listeners  # noqa: F401  (listeners register themselves)
         from shop_tosspayments.provider import TossPayments
 
+        if not conf.configured():
+            return  # a live shop without its own keys: installed, not offered
         register_provider(TossPayments, icon="shop_tosspayments/tosspayments.svg")
         register_urls("tosspayments", "shop_tosspayments.urls")
         register_urls("tosspayments", "shop_tosspayments.emulator", sandbox=True)

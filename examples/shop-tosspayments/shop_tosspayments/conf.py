@@ -24,6 +24,11 @@ def client_key() -> str:
     return _setting("TOSSPAYMENTS_CLIENT_KEY", SANDBOX_CLIENT_KEY)
 
 
+def configured() -> bool:
+    """In the sandbox the emulator's keys do; a live shop needs its own secret key."""
+    return bool(settings.SHOP_SANDBOX) or secret_key() != SANDBOX_SECRET_KEY
+
+
 def base_url() -> str:
     """The configured API host; empty means the plugin's emulator in sandbox mode."""
     configured = _setting("TOSSPAYMENTS_BASE_URL", "")

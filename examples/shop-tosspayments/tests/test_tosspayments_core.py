@@ -114,3 +114,14 @@ def test_a_wrong_secret_key_is_refused_by_toss(toss_emulator) -> None:
     with pytest.raises(ProviderError) as refused:
         TossPayments(secret_key="test_sk_wrong").status(ref, record=lambda exchange: None)
     assert refused.value.code == "UNAUTHORIZED_KEY"
+
+
+def test_a_live_shop_offers_toss_only_with_its_own_secret_key(settings) -> None:
+    from shop_tosspayments import conf
+
+    assert conf.configured()  # the sandbox: the emulator's keys do
+    settings.SHOP_SANDBOX = False
+    assert not conf.configured()
+    assert conf.base_url() == conf.LIVE_BASE_URL
+    settings.TOSSPAYMENTS_SECRET_KEY = "live_sk_merchant"
+    assert conf.configured()
