@@ -16,3 +16,11 @@ class MessageResent(Event):
 
     message_id: int
     channel: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarketingSent(Event):
+    """A marketing template was sent to the ``recipients`` members who opted in."""
+
+    template: str
+    recipients: int

@@ -14,13 +14,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from notifications import channels, defaults
-from notifications.events import MessageResent
+from notifications.events import MarketingSent, MessageResent
 from notifications.exceptions import DeliveryError
 from notifications.models import Message, NotificationTemplate
 from shop.events import publish
@@ -173,6 +174,24 @@ def deliver(*, message_id: int, final_attempt: bool = True) -> Message.Status | 
         update_fields=["status", "provider_id", "failover", "error", "attempts", "sent_at"]
     )
     return message.status
+
+
+def send_marketing(*, template: str, context: dict[str, Any] | None = None) -> int:
+    """Send a ``marketing.*`` template to every active member who opted in; return how many.
+
+    Each member goes through ``notify(marketing=True)``, which checks the consent again,
+    so a member who withdrew while the campaign runs gets nothing.
+    """
+    if not template.startswith("marketing."):
+        raise ValueError(f"{template!r} is not a marketing template (marketing.*)")
+    get_template(template)  # an unknown code fails before anyone is counted
+    members = get_user_model().objects.filter(marketing_opt_in=True, is_active=True)
+    sent = 0
+    for member in members.order_by("pk").iterator(chunk_size=500):
+        notify(template=template, user=member, context=context or {}, marketing=True)
+        sent += 1
+    publish(MarketingSent(template=template, recipients=sent))
+    return sent
 
 
 def resend(*, message_id: int) -> bool:

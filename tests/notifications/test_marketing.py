@@ -53,3 +53,29 @@ def test_marketing_never_goes_as_alimtalk_but_as_an_ad_sms(settings) -> None:
     assert draft.body.startswith("(광고)")
     assert settings.NOTIFICATIONS_OPT_OUT_NOTICE in draft.body
     assert draft.extra["contentType"] == "AD"
+
+
+def test_a_campaign_reaches_only_the_members_who_opted_in(
+    django_capture_on_commit_callbacks,
+) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    UserFactory(
+        email="yes1@example.com", marketing_opt_in=True, marketing_consent_at=timezone.now()
+    )
+    UserFactory(
+        email="yes2@example.com", marketing_opt_in=True, marketing_consent_at=timezone.now()
+    )
+    UserFactory(email="no@example.com", marketing_opt_in=False)
+    UserFactory(email="gone@example.com", marketing_opt_in=True, is_active=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_marketing", "marketing.newsletter")
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "yes1@example.com",
+        "yes2@example.com",
+    ]
+    with pytest.raises(CommandError, match="not a marketing template"):
+        call_command("send_marketing", "order.paid")
