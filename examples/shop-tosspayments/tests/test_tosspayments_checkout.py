@@ -42,6 +42,10 @@ def test_checkout_offers_toss_and_shows_its_block(shopper) -> None:
     page = shopper.get(reverse("orders:checkout")).content.decode()
     assert 'value="tosspayments"' in page
     assert 'data-plugin="tosspayments"' in page  # its checkout_extras slot block
+    korean = Client(HTTP_ACCEPT_LANGUAGE="ko")
+    fill_cart(korean, variant_of())
+    page = korean.get(reverse("orders:checkout")).content.decode()
+    assert "토스페이먼츠: 카드와 간편결제로 결제하고" in page  # the plugin's own translation
 
 
 def test_a_guest_pays_with_toss_through_its_window(shopper, toss_emulator) -> None:
