@@ -72,13 +72,22 @@ def toggle(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @require_POST
 def add(request: HttpRequest, product_id: int) -> HttpResponse:
-    """Wish the product (a listing card's heart); wishing it again changes nothing."""
+    """Wish the product (a listing card's heart, posted by htmx); again changes nothing.
+
+    The cards are one HTML for every visitor (kept per process), so the heart is an
+    htmx button carrying the page's CSRF header, and answers with the filled heart.
+    """
     if not request.user.is_authenticated:
-        return redirect_to_login(_product_url(product_id))
+        login = redirect_to_login(_product_url(product_id))
+        if request.htmx:  # htmx follows HX-Redirect with a full page load
+            return HttpResponse(status=204, headers={"HX-Redirect": login["Location"]})
+        return login
     try:
         services.add_to_wishlist(user=request.user, product_id=product_id)
     except NotFoundError as error:
         raise Http404 from error
+    if request.htmx:
+        return render(request, "wishlist/_card_heart.html")
     messages.success(request, _("Added to your wishlist."))
     return redirect(_back(request, _product_url(product_id)))
 

@@ -138,7 +138,26 @@ def test_the_schema_documents_the_wishlist_endpoints(api_client) -> None:
     assert refused["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
 
 
-def test_listing_cards_carry_a_heart(client) -> None:
+def test_listing_cards_carry_a_heart_htmx_posts_with_the_csrf_header(user) -> None:
+    from django.test import Client
+
     product = VariantFactory().product
-    page = client.get(reverse("home"))
-    assert f"/wishlist/{product.pk}/add/" in page.content.decode()
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.get(reverse("home"))
+    assert f'hx-post="/wishlist/{product.pk}/add/"' in page.content.decode()
+
+    strict.force_login(user)
+    token = strict.get(reverse("home")).cookies["csrftoken"].value
+    filled = strict.post(
+        f"/wishlist/{product.pk}/add/", HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token
+    )
+    assert filled.status_code == 200
+    assert "♥" in filled.content.decode()
+    assert WishlistItem.objects.filter(user=user, product=product).exists()
+
+
+def test_a_visitors_card_heart_sends_them_to_log_in(client) -> None:
+    product = VariantFactory().product
+    response = client.post(f"/wishlist/{product.pk}/add/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert "/accounts/login/" in response["HX-Redirect"]
