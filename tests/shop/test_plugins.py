@@ -319,3 +319,48 @@ def test_the_api_version_is_the_changelogs() -> None:
     changelog = (settings.BASE_DIR / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"Extension API {plugins.API_VERSION}" in changelog
     assert sys.modules["shop.extend"].API_VERSION == plugins.API_VERSION
+
+
+# --- Identity providers and notification channels ---------------------------------------------
+
+
+def test_a_plugins_identity_provider_is_offered_and_listed(monkeypatch) -> None:
+    from accounts import identity
+    from accounts.extend import IdentityProvider, register_identity_provider
+
+    monkeypatch.setattr(identity, "_registered", {})
+    monkeypatch.setattr(plugins, "_registrations", [])
+
+    class PassIdentity(IdentityProvider):
+        code = "pass"
+        name = "PASS"
+
+        def begin(self, *, verification_id, return_url): ...
+
+        def fetch(self, *, verification_id): ...
+
+    register_identity_provider(PassIdentity)
+
+    assert identity.providers()["pass"] is PassIdentity
+    assert [(item.kind, item.name) for item in plugins.registrations(__name__)] == [
+        ("identity provider", "pass")
+    ]
+
+
+def test_a_plugins_notification_channel_is_registered_and_turned_on_by_the_setting(
+    monkeypatch, settings
+) -> None:
+    from notifications import channels
+    from notifications.extend import Channel, register_channel
+
+    monkeypatch.setattr(channels, "_registry", dict(channels._registry))
+
+    class KakaoWorkChannel(Channel):
+        code = "kakaowork"
+        medium = "phone"
+
+    register_channel(KakaoWorkChannel())
+    assert "kakaowork" not in [channel.code for channel in channels.enabled()]
+
+    settings.NOTIFICATIONS_CHANNELS = ["kakaowork", "email"]
+    assert [channel.code for channel in channels.enabled()] == ["kakaowork", "email"]

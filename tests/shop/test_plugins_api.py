@@ -28,6 +28,8 @@ MODULES = [
     "shipping.extend",
     "catalog.extend",
     "vendors.extend",
+    "accounts.extend",
+    "notifications.extend",
 ]
 
 
