@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -129,7 +129,8 @@ def identity_return(request: HttpRequest) -> HttpResponse:
         )
     except ShopError as error:
         messages.error(request, error.message)
-        return redirect(f"{reverse('accounts:identity')}?next={pending.get('next', '')}")
+        query = urlencode({"next": pending.get("next", "")})
+        return redirect(f"{reverse('accounts:identity')}?{query}")
     messages.success(request, _("Your identity was verified."))
     return redirect(_safe_next(request, pending.get("next")))
 
