@@ -10,13 +10,21 @@ the plugin must leave no table and no payment method behind.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
+import psycopg
+import pytest
 from django.conf import settings
+from django.db import connection, connections
+from psycopg import sql
 
 from shop import plugins
 
@@ -103,15 +111,54 @@ def run(python: Path, *args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
-def test_the_plugin_installs_and_uninstalls_cleanly(tmp_path) -> None:
-    import json
+@contextmanager
+def shop_database(tmp_path: Path) -> Iterator[str]:
+    """A database for the separate environment, as ``DATABASE_URL``.
 
+    On PostgreSQL a copy of this test run's database: migrated already, with the plugin's
+    table (the suite's environment has it installed), in a second instead of a full
+    migration. On SQLite a new file the first phase migrates from scratch.
+    """
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+        return
+    source = connection.settings_dict
+    copy = f"{source['NAME']}_plugin_removal"
+    connections.close_all()  # a template database must have no open session
+    dsn = {key: source[name] for key, name in DSN.items() if source.get(name)}
+    with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(copy)))
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(copy), sql.Identifier(source["NAME"])
+            )
+        )
+    try:
+        user = quote(source["USER"] or "")
+        password = f":{quote(source['PASSWORD'])}" if source.get("PASSWORD") else ""
+        host = f"{source['HOST'] or '127.0.0.1'}:{source['PORT'] or 5432}"
+        yield f"postgres://{user}{password}@{host}/{copy}"
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **dsn) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(copy)))
+
+
+DSN = {"user": "USER", "password": "PASSWORD", "host": "HOST", "port": "PORT"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_plugin_installs_and_uninstalls_cleanly(tmp_path) -> None:
+    with shop_database(tmp_path) as database_url:
+        check_install_and_removal(tmp_path, database_url)
+
+
+def check_install_and_removal(tmp_path: Path, database_url: str) -> None:
     python = plugin_free_venv(tmp_path / "venv")
     env = {
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", str(tmp_path)),
         "DJANGO_SETTINGS_MODULE": "shop.settings.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
+        "DATABASE_URL": database_url,
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
     shop = lambda phase: json.loads(run(python, "-c", SCRIPT, phase, env=env).splitlines()[-1])  # noqa: E731
