@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import listeners  # noqa: F401  (connects allauth's signals)
+        from accounts import checks, listeners  # noqa: F401  (registers them)

@@ -101,11 +101,15 @@ def identity_start(request: HttpRequest) -> HttpResponse:
             request, "accounts/identity.html", {"next": next_url, "limited": True}, status=429
         )
     code = identity.default_provider_code()
-    start = services.start_identity_verification(
-        user_id=request.user.pk,
-        provider_code=code,
-        return_url=request.build_absolute_uri(reverse("accounts:identity_return")),
-    )
+    try:
+        start = services.start_identity_verification(
+            user_id=request.user.pk,
+            provider_code=code,
+            return_url=request.build_absolute_uri(reverse("accounts:identity_return")),
+        )
+    except ShopError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('accounts:identity')}?{urlencode({'next': next_url})}")
     # Only a verification this session started can be completed by it.
     request.session[PENDING_KEY] = {"id": start.verification_id, "provider": code, "next": next_url}
     return redirect(start.redirect_url)

@@ -60,6 +60,7 @@ class PortOneIdentity(IdentityProvider):
     method = "phone"
 
     def begin(self, *, verification_id: str, return_url: str) -> VerificationStart:
+        _require_keys()
         params = {
             "storeId": settings.ACCOUNTS_PORTONE_STORE_ID,
             "channelKey": settings.ACCOUNTS_PORTONE_CHANNEL_KEY,
@@ -74,6 +75,7 @@ class PortOneIdentity(IdentityProvider):
         return VerificationStart(verification_id, f"{window}?{urlencode(params)}")
 
     def fetch(self, *, verification_id: str) -> VerificationResult:
+        _require_keys()
         url = f"{base_url()}/identity-verifications/{quote(verification_id, safe='')}"
         headers = {"Authorization": f"PortOne {settings.ACCOUNTS_PORTONE_API_SECRET}"}
         try:
@@ -93,6 +95,13 @@ class PortOneIdentity(IdentityProvider):
         if response.status_code != 200:
             raise IdentityError(f"PortOne answered {response.status_code} {body.get('type')}")
         return parse(verification_id, body)
+
+
+def _require_keys() -> None:
+    """A live shop without PortOne's keys cannot verify: say so rather than call PortOne."""
+    needed = ("ACCOUNTS_PORTONE_API_SECRET", "ACCOUNTS_PORTONE_STORE_ID")
+    if not all(getattr(settings, name) for name in needed):
+        raise IdentityError("PortOne identity verification has no keys (SHOP_PORTONE_*)")
 
 
 def parse(verification_id: str, body: dict[str, Any]) -> VerificationResult:

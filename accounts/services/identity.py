@@ -12,6 +12,7 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +26,17 @@ from accounts.validators import normalize_phone
 from shop.events import publish
 
 
+def _unavailable() -> AccountError:
+    return AccountError(
+        AccountErrorCode.IDENTITY_UNAVAILABLE,
+        _("Identity verification is unavailable right now. Please try again later."),
+    )
+
+
 def keyed_hash(value: str) -> str:
     """HMAC-SHA256 of ``value`` with ACCOUNTS_IDENTITY_HASH_KEY, in hex (64 characters)."""
+    if not settings.ACCOUNTS_IDENTITY_HASH_KEY:
+        raise ImproperlyConfigured("SHOP_ACCOUNTS_IDENTITY_HASH_KEY is not set")
     key = settings.ACCOUNTS_IDENTITY_HASH_KEY.encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
@@ -41,7 +51,10 @@ def start_identity_verification(
     """
     provider = identity.get_provider(provider_code)
     verification_id = f"iv-{user_id}-{secrets.token_urlsafe(12)}"
-    return provider.begin(verification_id=verification_id, return_url=return_url)
+    try:
+        return provider.begin(verification_id=verification_id, return_url=return_url)
+    except IdentityError:
+        raise _unavailable() from None
 
 
 def complete_identity_verification(
@@ -56,10 +69,7 @@ def complete_identity_verification(
     try:
         result = provider.fetch(verification_id=verification_id)
     except IdentityError:
-        raise AccountError(
-            AccountErrorCode.IDENTITY_UNAVAILABLE,
-            _("Identity verification is unavailable right now. Please try again later."),
-        ) from None
+        raise _unavailable() from None
     if result.status == VerificationStatus.PENDING:
         raise AccountError(
             AccountErrorCode.IDENTITY_PENDING, _("The identity verification was not finished.")

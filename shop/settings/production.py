@@ -40,18 +40,23 @@ NAVERPAY_RECURRENT_CHAIN_ID = env("SHOP_NAVERPAY_RECURRENT_CHAIN_ID", default=""
 PAYPAL_CLIENT_ID = env("SHOP_PAYPAL_CLIENT_ID", default="")
 PAYPAL_CLIENT_SECRET = env("SHOP_PAYPAL_CLIENT_SECRET", default="")
 PAYPAL_WEBHOOK_ID = env("SHOP_PAYPAL_WEBHOOK_ID", default="")
-# Identity verification and social login: no sandbox keys; a provider without keys is
-# not offered (Kakao/Naver buttons disappear), and CI/DI hashes need their own key.
-ACCOUNTS_IDENTITY_HASH_KEY = env("SHOP_ACCOUNTS_IDENTITY_HASH_KEY")
+# Identity verification and social login: no sandbox keys. A login provider without keys
+# is not offered (its button disappears); identity verification without PortOne's keys
+# answers "unavailable", and with them needs the CI/DI hash key (system check accounts.E001).
+ACCOUNTS_IDENTITY_HASH_KEY = env("SHOP_ACCOUNTS_IDENTITY_HASH_KEY", default="")
 ACCOUNTS_PORTONE_API_SECRET = env("SHOP_PORTONE_API_SECRET", default="")
 ACCOUNTS_PORTONE_STORE_ID = env("SHOP_PORTONE_STORE_ID", default="")
 ACCOUNTS_PORTONE_CHANNEL_KEY = env("SHOP_PORTONE_CHANNEL_KEY", default="")
-for _provider, _prefix in (("kakao", "SHOP_KAKAO"), ("naver", "SHOP_NAVER_LOGIN")):
-    _id_name = "SHOP_KAKAO_REST_API_KEY" if _provider == "kakao" else f"{_prefix}_CLIENT_ID"
-    _client_id = env(_id_name, default="")
-    _secret = env(f"{_prefix}_CLIENT_SECRET", default="")
-    SOCIALACCOUNT_PROVIDERS[_provider]["APPS"] = (  # noqa: F405
-        [{"client_id": _client_id, "secret": _secret}] if _client_id else []
+SOCIAL_KAKAO_CLIENT_ID = env("SHOP_KAKAO_REST_API_KEY", default="")
+SOCIAL_KAKAO_CLIENT_SECRET = env("SHOP_KAKAO_CLIENT_SECRET", default="")
+SOCIAL_NAVER_CLIENT_ID = env("SHOP_NAVER_LOGIN_CLIENT_ID", default="")
+SOCIAL_NAVER_CLIENT_SECRET = env("SHOP_NAVER_LOGIN_CLIENT_SECRET", default="")
+for _provider, _id, _secret in (
+    ("kakao", SOCIAL_KAKAO_CLIENT_ID, SOCIAL_KAKAO_CLIENT_SECRET),
+    ("naver", SOCIAL_NAVER_CLIENT_ID, SOCIAL_NAVER_CLIENT_SECRET),
+):
+    SOCIALACCOUNT_PROVIDERS[_provider]["APPS"] = (
+        [{"client_id": _id, "secret": _secret}] if _id else []
     )
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("SHOP_WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
 LOG_FORMAT = env("SHOP_LOG_FORMAT", default="json")

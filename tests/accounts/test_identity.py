@@ -221,3 +221,30 @@ def test_portone_answers_are_read_with_their_field_names():
     assert failed.failure_reason == "X"
     with pytest.raises(identity.IdentityError):
         parse("iv-9", {"status": "VERIFIED", "id": "iv-other"})
+
+
+def test_a_live_shop_with_portone_keys_but_no_hash_key_refuses_to_start(settings):
+    from accounts.checks import identity_hash_key
+
+    settings.SHOP_SANDBOX = False
+    settings.ACCOUNTS_PORTONE_API_SECRET = "live-secret"
+    settings.ACCOUNTS_IDENTITY_HASH_KEY = "sandbox-identity-hash-key-not-for-production"
+    assert [error.id for error in identity_hash_key()] == ["accounts.E001"]
+
+    settings.ACCOUNTS_IDENTITY_HASH_KEY = "k" * 40
+    assert identity_hash_key() == []
+    settings.ACCOUNTS_PORTONE_API_SECRET = ""  # not offered without keys: nothing to check
+    settings.ACCOUNTS_IDENTITY_HASH_KEY = ""
+    assert identity_hash_key() == []
+
+
+def test_without_portone_keys_the_member_is_told_it_is_unavailable(settings, member_client):
+    settings.ACCOUNTS_PORTONE_API_SECRET = ""
+    _user, client = member_client
+
+    response = client.post("/my/identity/", follow=True)
+
+    assert response.redirect_chain[-1][0].startswith("/my/identity/")
+    assert not IdentityVerification.objects.exists()
+    [message] = list(response.context["messages"])
+    assert message.level_tag == "error"
