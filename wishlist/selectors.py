@@ -29,3 +29,11 @@ def list_restock_alerts(user: Any) -> QuerySet[RestockSubscription]:
         .select_related("variant__product")
         .order_by("notified_at", "-created_at")
     )
+
+
+def wished_product_ids(user: Any, *, limit: int = 500) -> list[int]:
+    return list(
+        WishlistItem.objects.filter(user=user)
+        .order_by("-created_at", "-pk")
+        .values_list("product_id", flat=True)[:limit]
+    )

@@ -36,6 +36,10 @@ def test_a_member_wishes_waits_for_a_restock_and_gets_one_kakaotalk(
     page.locator(f"form[action='/restock/{sold_out.pk}/'] button").click()
     screenshot(page, "product")
 
+    page.goto("/")  # the listing's card heart is filled for this member only
+    card_heart = page.locator(f".product-card__wish[data-product='{product.pk}']")
+    expect(card_heart).to_have_attribute("aria-pressed", "true")
+
     page.goto("/my/wishlist/")
     expect(page.locator(f"#wish-{product.pk}")).to_be_visible()
     expect(page.locator(".restock-alert")).to_have_count(1)

@@ -161,3 +161,16 @@ def test_a_visitors_card_heart_sends_them_to_log_in(client) -> None:
     response = client.post(f"/wishlist/{product.pk}/add/", HTTP_HX_REQUEST="true")
     assert response.status_code == 204
     assert "/accounts/login/" in response["HX-Redirect"]
+
+
+def test_listing_pages_list_the_members_wished_ids_for_the_hearts(member_client, user) -> None:
+    from django.test import Client
+
+    wished = VariantFactory().product
+    VariantFactory()
+    services.add_to_wishlist(user=user, product_id=wished.pk)
+
+    html = member_client.get(reverse("home")).content.decode()
+    assert f'<script id="wished-ids" type="application/json">[{wished.pk}]</script>' in html
+    assert "js/wishlist-hearts.js" in html
+    assert 'id="wished-ids"' not in Client().get(reverse("home")).content.decode()  # a visitor

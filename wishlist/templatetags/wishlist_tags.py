@@ -29,3 +29,13 @@ def product_wished(context: template.Context) -> Wished | None:
     return Wished(
         int(product_id), bool(user.is_authenticated and selectors.is_wished(user, int(product_id)))
     )
+
+
+@register.simple_tag(takes_context=True)
+def wished_product_ids(context: template.Context) -> list[int]:
+    """The visitor's wished product ids (newest 500), for the listing cards' hearts."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    return selectors.wished_product_ids(user)
