@@ -36,7 +36,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def discover_plugin_apps() -> list[str]:
     """Return the app modules that installed packages declare under ``shop.plugins``."""
-    return sorted(entry_point.value for entry_point in entry_points(group=PLUGIN_GROUP))
+    # A set: a package installed twice (editable and not) must not install its app twice.
+    return sorted({entry_point.value for entry_point in entry_points(group=PLUGIN_GROUP)})
 
 
 def installed_plugins() -> list[tuple[str, str, str]]:
@@ -71,10 +72,11 @@ def note(kind: str, name: str, obj: Any) -> None:
 
 def registrations(app_module: str) -> list[Registration]:
     """Return what the app ``app_module`` (or its submodules) registered."""
-    return [item for item in _registrations if _within(item.module, app_module)]
+    return [item for item in _registrations if within(item.module, app_module)]
 
 
-def _within(module: str, package: str) -> bool:
+def within(module: str, package: str) -> bool:
+    """Whether ``module`` is ``package`` or one of its submodules."""
     return module == package or module.startswith(package + ".")
 
 

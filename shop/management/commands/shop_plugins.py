@@ -39,12 +39,12 @@ def what_it_adds(app_module: str) -> list[tuple[str, str]]:
         (f"admin page ({site.name})", model._meta.label)
         for site in sorted(all_sites, key=lambda site: site.name)
         for model, model_admin in site._registry.items()
-        if plugins._within(type(model_admin).__module__, app_module)
+        if plugins.within(type(model_admin).__module__, app_module)
     ]
     found += [
         ("listener", f"{listener.path} <- {event_name}")
         for event_name, listener in registered_listeners()
-        if plugins._within(listener.path, app_module)
+        if plugins.within(listener.path, app_module)
     ]
     found += [(item.kind, item.name) for item in plugins.registrations(app_module)]
     return found
