@@ -8,11 +8,24 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from notifications.channels import Channel, Draft, Sent
 from notifications.exceptions import DeliveryError
 from notifications.models import Message, NotificationTemplate
 from notifications.rendering import render_text
+
+
+def opt_out_line() -> str:
+    try:
+        path = reverse("accounts:profile")
+    except NoReverseMatch:
+        path = "/"
+    link = settings.SITE_URL.rstrip("/") + path
+    return gettext("To stop these messages, withdraw your marketing consent here: %(link)s") % {
+        "link": link
+    }
 
 
 class EmailChannel(Channel):
@@ -25,9 +38,11 @@ class EmailChannel(Channel):
         if not template.email_body:
             return None
         subject = render_text(template.email_subject, context).replace("\n", " ")[:200]
+        body = render_text(template.email_body, context)
         if marketing:
             subject = f"(광고) {subject}"  # 정보통신망법 제50조: advertising says so first
-        return Draft(subject=subject, body=render_text(template.email_body, context))
+            body = f"{body}\n\n{opt_out_line()}"  # ... and says how to refuse it
+        return Draft(subject=subject, body=body)
 
     def send(self, message: Message) -> Sent:
         html = render_to_string(

@@ -40,6 +40,7 @@ def test_a_member_who_consented_gets_it_marked_as_advertising(
         notify(template="marketing.newsletter", user=user, context=NEWS, marketing=True)
 
     assert mail.outbox[0].subject.startswith("(광고)")
+    assert "/my/" in mail.outbox[0].body  # where to withdraw the consent
     assert Message.objects.get(channel="email").marketing is True
 
 
