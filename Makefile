@@ -52,7 +52,7 @@ migrate: $(VENV)/.runtime-installed  ## Apply migrations
 	$(PY) manage.py migrate
 
 messages: $(VENV)/.runtime-installed  ## Collect and compile the ko/en translations
-	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
+	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=examples --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: $(VENV)/.runtime-installed  ## Start a Celery worker on both queues (needs REDIS_URL)
