@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import selectors as accounts_selectors
 from shop.exceptions import ShopError
 from vendors import services
 from vendors.forms import VendorApplicationForm
@@ -37,5 +38,6 @@ def apply(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def apply_done(request: HttpRequest) -> HttpResponse:
-    """Tell the applicant what happens next."""
-    return render(request, "vendors/apply_done.html")
+    """Tell the applicant what happens next (an owner must verify their identity first)."""
+    verified = accounts_selectors.identity_of(request.user) is not None
+    return render(request, "vendors/apply_done.html", {"identity_verified": verified})

@@ -152,3 +152,17 @@ def test_approval_refuses_a_vendor_whose_owner_is_not_verified():
     vendors_services.approve_vendor(vendor_id=vendor.pk)
     vendor.refresh_from_db()
     assert vendor.status == Vendor.Status.APPROVED
+
+
+def test_the_application_page_asks_an_unverified_owner_to_verify():
+    user = UserFactory()
+    client = signed_in(user)
+
+    assert (
+        'data-testid="owner-identity"' in client.get(reverse("vendors:apply_done")).content.decode()
+    )
+    verify_identity(user)
+    assert (
+        'data-testid="owner-identity"'
+        not in client.get(reverse("vendors:apply_done")).content.decode()
+    )
