@@ -364,3 +364,23 @@ def test_a_plugins_notification_channel_is_registered_and_turned_on_by_the_setti
 
     settings.NOTIFICATIONS_CHANNELS = ["kakaowork", "email"]
     assert [channel.code for channel in channels.enabled()] == ["kakaowork", "email"]
+
+
+def test_a_slot_block_costs_the_page_no_query(slot_templates, db) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    shopper = Client()
+    shopper.post(reverse("orders:cart_add"), {"variant": variant_of().pk, "quantity": "1"})
+    shopper.get(reverse("orders:cart"))  # warm what is cached per process
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert shopper.get(reverse("orders:cart")).status_code == 200
+        return len(captured)
+
+    without = queries()
+    (slot_templates / "note.html").write_text("<p>{{ view.total_amount }}</p>")
+    register_slot("cart_extras", "note.html")
+
+    assert queries() == without
