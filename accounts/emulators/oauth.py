@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -55,6 +55,10 @@ def consent(request: HttpRequest, brand: Brand) -> HttpResponse:
         context["error"] = "invalid_client"
     elif not params.get("redirect_uri") or params.get("response_type") != "code":
         context["error"] = "invalid_request"
+    elif urlsplit(params["redirect_uri"]).netloc != request.get_host():
+        # The providers send the code only to a redirect URI registered for the app; the
+        # emulator's one registered site is the shop it runs in (Kakao's KOE006).
+        context["error"] = "invalid_redirect_uri"
     if "error" in context or request.method != "POST":
         return render(
             request,

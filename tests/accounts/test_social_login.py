@@ -184,3 +184,22 @@ def test_the_emulator_refuses_a_code_twice_with_kakao_s_error_body(browser, sett
     )
     assert me.json()["kakao_account"]["email"] == "twice@example.com"
     assert isinstance(me.json()["id"], int)
+
+
+def test_the_emulator_sends_codes_only_to_this_shop(browser, settings):
+    import httpx
+
+    query = urlencode(
+        {
+            "client_id": settings.SOCIAL_KAKAO_CLIENT_ID,
+            "redirect_uri": "https://evil.example/callback",
+            "response_type": "code",
+            "state": "x",
+        }
+    )
+    url = f"{settings.SITE_URL}/sandbox/kakao/kauth/oauth/authorize?{query}"
+
+    assert httpx.get(url).status_code == 400
+    answer = httpx.post(url, data={"action": "approve", "email": "a@example.com"})
+    assert answer.status_code == 400
+    assert "evil.example" not in answer.headers.get("Location", "")
