@@ -1,3 +1,5 @@
+import os
+
 import httpx
 from django.conf import settings
 
@@ -8,7 +10,9 @@ from shop.extend import listen
 @listen(OrderPaid)
 def tell_the_team(event: OrderPaid) -> None:
     """Post the paid order to the KakaoWork chat room of the bot's incoming webhook."""
-    url = getattr(settings, "KAKAOWORK_WEBHOOK_URL", "")
+    url = getattr(settings, "KAKAOWORK_WEBHOOK_URL", "") or os.environ.get(
+        "SHOP_KAKAOWORK_WEBHOOK_URL", ""
+    )
     if not url:
         return
     text = f"결제 완료: 주문 {event.number}, {int(event.amount):,}원 ({event.payment_method})"
