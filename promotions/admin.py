@@ -114,7 +114,7 @@ class IssueForm(forms.ModelForm):
 
 
 @admin.register(UserCoupon)
-class UserCouponAdmin(admin.ModelAdmin):
+class UserCouponAdmin(AuditedModelAdmin):
     """Coupons in members' wallets; staff issue one here (the per-customer limit holds)."""
 
     form = IssueForm
@@ -144,7 +144,7 @@ class UserCouponAdmin(admin.ModelAdmin):
 
 
 @admin.register(CouponRedemption)
-class CouponRedemptionAdmin(admin.ModelAdmin):
+class CouponRedemptionAdmin(AuditedModelAdmin):
     list_display = ["coupon", "order_id", "amount", "redeemed_at", "released_at"]
     list_filter = ["coupon"]
     search_fields = ["coupon__name", "order_id"]
@@ -167,7 +167,7 @@ class AdjustForm(forms.Form):
 
 
 @admin.register(PointAccount)
-class PointAccountAdmin(admin.ModelAdmin):
+class PointAccountAdmin(AuditedModelAdmin):
     """Members' points: the ledger per member and staff adjustments with a reason."""
 
     list_display = ["user", "balance", "updated_at"]
@@ -232,7 +232,7 @@ class PointAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointEntry)
-class PointEntryAdmin(admin.ModelAdmin):
+class PointEntryAdmin(AuditedModelAdmin):
     """The ledger, read only: every movement of every member's points."""
 
     list_display = ["created_at", "user", "kind", "amount", "balance_after", "reason", "source"]
