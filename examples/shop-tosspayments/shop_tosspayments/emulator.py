@@ -269,6 +269,9 @@ def cancel(request: HttpRequest, payment_key: str, *, fault: str) -> JsonRespons
     def refund(record: dict[str, Any]) -> JsonResponse:
         if record["status"] not in {"DONE", "PARTIAL_CANCELED"}:
             return error(403, "NOT_CANCELABLE_PAYMENT", "취소 할 수 없는 결제 입니다.")
+        guard = data.get("refundableAmount")
+        if guard is not None and int(guard) != record["balanceAmount"]:
+            return error(400, "NOT_MATCHES_REFUNDABLE_AMOUNT", "잔액 결과가 일치하지 않습니다.")
         amount = int(data.get("cancelAmount") or record["balanceAmount"])
         if not 0 < amount <= record["balanceAmount"]:
             return error(403, "NOT_CANCELABLE_AMOUNT", "취소 할 수 없는 금액 입니다.")

@@ -210,12 +210,17 @@ class TossPayments:
         return self._result(self._call("status", "GET", path, record))
 
     def refund(self, refund: RefundRequest, *, record: Recorder) -> RefundResult:
-        """``POST /v1/payments/{paymentKey}/cancel`` for ``amount``; the key makes it once."""
+        """``POST /v1/payments/{paymentKey}/cancel`` for ``amount``; the key makes it once.
+
+        ``refundableAmount`` is what we believe is left: Toss refuses with
+        ``NOT_MATCHES_REFUNDABLE_AMOUNT`` when another cancel got there first.
+        """
         payment = refund.payment
         body = {
             "cancelReason": (refund.reason or "고객 요청")[:200],
             "cancelAmount": won(refund.amount),
             "taxFreeAmount": won(refund.tax_free_amount),
+            "refundableAmount": won(refund.remaining_before),
         }
         data = self._call(
             "cancel",

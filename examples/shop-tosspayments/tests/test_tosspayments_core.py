@@ -125,3 +125,36 @@ def test_a_live_shop_offers_toss_only_with_its_own_secret_key(settings) -> None:
     assert conf.base_url() == conf.LIVE_BASE_URL
     settings.TOSSPAYMENTS_SECRET_KEY = "live_sk_merchant"
     assert conf.configured()
+
+
+def test_a_refund_racing_another_is_refused_by_the_balance_guard(toss_emulator) -> None:
+    from payments.extend import RefundRequest
+
+    order = toss_order(quantity=2, price=10000)
+    intent = paid(order, toss_emulator)
+    payment = PaymentRef(
+        merchant_reference=str(intent.public_id),
+        provider_payment_id=intent.provider_payment_id,
+        buyer_key="",
+        amount=intent.amount,
+        tax_free_amount=Decimal(0),
+        currency="KRW",
+    )
+
+    def refund(amount: int, remaining_before: Decimal, key: str):
+        request = RefundRequest(
+            payment=payment,
+            amount=Decimal(amount),
+            tax_free_amount=Decimal(0),
+            vat_amount=Decimal(0),
+            remaining_before=remaining_before,
+            idempotency_key=key,
+        )
+        return TossPayments().refund(request, record=lambda exchange: None)
+
+    first = refund(5000, intent.amount, "refund-1")
+    assert first.remaining == intent.amount - 5000
+    with pytest.raises(ProviderError) as refused:  # it still believes the whole amount is left
+        refund(5000, intent.amount, "refund-2")
+    assert refused.value.code == "NOT_MATCHES_REFUNDABLE_AMOUNT"
+    assert refund(5000, intent.amount - 5000, "refund-3").remaining == intent.amount - 10000
