@@ -16,6 +16,7 @@ or cancel is not done twice by Toss.
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -245,8 +246,6 @@ class TossPayments:
     ) -> list[WebhookNotice]:
         """Read a ``PAYMENT_STATUS_CHANGED`` notice. Toss does not sign it, so nothing in
         it is believed: the shop asks ``status`` about the payment it names."""
-        import json
-
         try:
             notice = json.loads(body or b"{}")
         except ValueError as failure:
