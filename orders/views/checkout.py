@@ -73,6 +73,9 @@ def summary_context(
     )
     return {
         "view": view,
+        # What the shopper asked for (not what applied): placing re-prices when it changed.
+        "reviewed_coupon": asked(coupon),
+        "reviewed_points": asked(points),
         **addon_totals(view),
         "quote_postcode": postcode,
         "quote_country": view.country,
@@ -173,14 +176,20 @@ def checkout_summary(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/_summary.html", context)
 
 
+def asked(value: Any) -> str:
+    """A coupon id or points as typed, tidied so "1,000" and "1000" (or "" and "0") match."""
+    text = str(value or "").replace(",", "").strip()
+    return "" if text in {"", "0"} else text
+
+
 def discounts_changed(request: HttpRequest) -> bool:
     """Whether the coupon or points posted differ from those the summary was priced with."""
     post = request.POST
     if "reviewed_coupon" not in post:
         return False  # a client that never saw the summary's discounts (older page, API)
-    return (post.get("coupon") or "") != post.get("reviewed_coupon", "") or (
-        post.get("points") or ""
-    ).replace(",", "").strip() != post.get("reviewed_points", "")
+    return asked(post.get("coupon")) != asked(post.get("reviewed_coupon")) or asked(
+        post.get("points")
+    ) != asked(post.get("reviewed_points"))
 
 
 def after_placement(request: HttpRequest, placed: services.PlacedOrder) -> HttpResponse:

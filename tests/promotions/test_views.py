@@ -215,3 +215,32 @@ def test_a_members_checkout_with_a_coupon_keeps_its_queries_bounded(
     with django_assert_max_num_queries(13):
         page = checkout_page(client, coupon=held.pk, points="1000")
     assert "58,000" in page  # 60,000 less the 1,000 coupon and 1,000 points
+
+
+def test_points_that_cannot_be_used_are_explained_on_placing_not_re_priced_forever(client) -> None:
+    user = UserFactory()
+    variant = priced(20000)
+    give_points(user, 500)  # below the minimum balance
+    client.force_login(user)
+    client.post(
+        reverse("orders:cart_add"),
+        {"variant": variant.pk, "product": variant.product_id, "quantity": 1},
+    )
+    page = checkout_page(client, points="300")
+    assert token_of(page, "reviewed_points") == "300"
+    response = client.post(
+        reverse("orders:checkout"),
+        {
+            **DETAILS,
+            "points": "300",
+            "coupon": "",
+            "reviewed_coupon": token_of(page, "reviewed_coupon"),
+            "reviewed_points": token_of(page, "reviewed_points"),
+            "cart_token": token_of(page),
+            "action": "place",
+        },
+    )
+    assert response.status_code == 400
+    assert "Your discounts changed" not in text(response)
+    assert "Points can be used from a balance of" in text(response)
+    assert not Order.objects.exists()
