@@ -250,8 +250,10 @@ class TossPayments:
             notice = json.loads(body or b"{}")
         except ValueError as failure:
             raise ProviderError("bad_body", "the webhook body is not JSON") from failure
-        data = notice.get("data") if isinstance(notice, dict) else None
-        if notice.get("eventType") != "PAYMENT_STATUS_CHANGED" or not isinstance(data, dict):
+        if not isinstance(notice, dict) or notice.get("eventType") != "PAYMENT_STATUS_CHANGED":
+            return []  # another event type (or none): nothing to reconcile
+        data = notice.get("data")
+        if not isinstance(data, dict):
             return []
         return [
             WebhookNotice(

@@ -158,3 +158,14 @@ def test_a_refund_racing_another_is_refused_by_the_balance_guard(toss_emulator) 
         refund(5000, intent.amount, "refund-2")
     assert refused.value.code == "NOT_MATCHES_REFUNDABLE_AMOUNT"
     assert refund(5000, intent.amount - 5000, "refund-3").remaining == intent.amount - 10000
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [(b"[1, 2]", 200), (b'{"eventType": "DEPOSIT_CALLBACK"}', 200), (b"not json", 400)],
+)
+def test_a_webhook_the_plugin_cannot_use_is_answered_without_an_error(body, status) -> None:
+    answer = Client().post(
+        "/payments/webhooks/tosspayments/", body, content_type="application/json"
+    )
+    assert answer.status_code == status  # acknowledged and ignored, or refused: never a 500
