@@ -265,6 +265,9 @@ def cancel(request: HttpRequest, payment_key: str, *, fault: str) -> JsonRespons
     data = body_of(request)
     if not data.get("cancelReason"):
         return error(400, "INVALID_REQUEST", "취소 사유는 필수입니다.")
+    numbers = ("cancelAmount", "taxFreeAmount", "refundableAmount")
+    if any(not str(data.get(name, 0)).isdigit() for name in numbers):
+        return error(400, "INVALID_REQUEST", "잘못된 요청입니다.")
 
     def refund(record: dict[str, Any]) -> JsonResponse:
         if record["status"] not in {"DONE", "PARTIAL_CANCELED"}:
