@@ -74,6 +74,8 @@ class OrderPlaced(Event):
 
     ``lines`` holds ``{"line_id", "variant_id", "vendor_id", "quantity", "amount"}`` per
     line; ``addons`` ``{"addon_id": quantity}`` taken from add-on stock.
+    ``discount_amount`` (grade and coupon), ``points_amount`` and ``user_coupon_id``
+    say what the member's discounts took off ``total_amount``.
     """
 
     subject_model = "orders.Order"
@@ -90,6 +92,9 @@ class OrderPlaced(Event):
     lines: list[dict] = field(default_factory=list)
     addons: dict[str, int] = field(default_factory=dict)
     payment_expires_at: str | None = None
+    discount_amount: str = "0"
+    points_amount: str = "0"
+    user_coupon_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

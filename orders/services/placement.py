@@ -296,6 +296,9 @@ def place_order(
                 ],
                 addons={str(pk): quantity for pk, quantity in sorted(addon_quantities.items())},
                 payment_expires_at=order.payment_expires_at.isoformat(),
+                discount_amount=str(order.discount_amount),
+                points_amount=str(order.points_amount),
+                user_coupon_id=order.user_coupon_id,
             ),
             subject=order,
         )

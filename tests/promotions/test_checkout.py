@@ -45,6 +45,10 @@ def test_a_fixed_coupon_comes_off_the_total_and_is_used_once(user) -> None:
     assert held.order_id == order.pk
     assert Coupon.objects.get(pk=held.coupon_id).redeemed_count == 1
     assert CouponRedemption.objects.get(order_id=order.pk).amount == Decimal(3000)
+    from shop.models import AuditEvent
+
+    placed = AuditEvent.objects.get(event_type="orders.OrderPlaced").payload
+    assert (placed["discount_amount"], placed["user_coupon_id"]) == ("3000", held.pk)
 
 
 def test_a_percent_coupon_is_capped(user) -> None:
