@@ -88,6 +88,8 @@ def issue_coupon(*, coupon: Coupon, user: Any, source: str) -> UserCoupon:
         if locked.usage_limit is not None and locked.redeemed_count >= locked.usage_limit:
             raise used_up()
         held = UserCoupon.objects.filter(coupon=locked, user=user)
+        if locked.issue == Coupon.Issue.BIRTHDAY:
+            held = held.filter(source=source)  # the limit holds per year ("birthday:2027")
         if held.filter(source=source).exists() or held.count() >= locked.per_customer_limit:
             message = _("You already have this coupon.")
             raise PromotionError(

@@ -107,6 +107,8 @@ def test_birthday_coupons_once_a_year_to_members_born_today(user, other_user) ->
     assert [held.user for held in first] == [user]
     assert again == []
     assert UserCoupon.objects.get(coupon=birthday).source == "birthday:2027"
+    next_year = services.issue_birthday_coupons(today=dt.date(2028, 3, 1))
+    assert [held.source for held in next_year] == ["birthday:2028"]
 
 
 def test_the_birthday_task_uses_today(user) -> None:
