@@ -52,6 +52,8 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "SHOP_PAYMENTS_TOKEN_KEY": secrets.token_urlsafe(32),
         # A shop taking bank transfers only; a provider offered without keys is refused.
         "SHOP_PAYMENTS_PROVIDERS": "",
+        # Notices by e-mail only; SMS and 알림톡 offered without SENS keys are refused.
+        "SHOP_NOTIFICATIONS_CHANNELS": "email",
     }
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
