@@ -5,6 +5,7 @@ new extension API version in CHANGELOG.md, with ``deprecated`` warnings for one 
 version first.
 """
 
+from shop.admin import AuditedModelAdmin
 from shop.events import Event, event_types, listen, publish
 from shop.plugins import (
     API_VERSION,
@@ -18,6 +19,7 @@ from shop.plugins import (
 __all__ = [
     "API_VERSION",
     "SLOTS",
+    "AuditedModelAdmin",
     "Event",
     "deprecated",
     "event_types",

@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from shop.extend import AuditedModelAdmin
 from shop_tosspayments.models import TossReceipt
 
 
 @admin.register(TossReceipt)
-class TossReceiptAdmin(admin.ModelAdmin):
+class TossReceiptAdmin(AuditedModelAdmin):
     list_display = ["payment_key", "order_id", "amount", "method_label", "created_at", "receipt"]
     search_fields = ["payment_key"]
 
