@@ -244,3 +244,23 @@ def test_points_that_cannot_be_used_are_explained_on_placing_not_re_priced_forev
     assert "Your discounts changed" not in text(response)
     assert "Points can be used from a balance of" in text(response)
     assert not Order.objects.exists()
+
+
+def test_the_htmx_summary_prices_the_coupon_chosen(client) -> None:
+    user = UserFactory()
+    variant = priced(20000, vendor=vendor_with_policy(base_fee=Decimal(0)))
+    held = UserCouponFactory(user=user, coupon=CouponFactory(amount=Decimal(2500)))
+    client.force_login(user)
+    client.post(
+        reverse("orders:cart_add"),
+        {"variant": variant.pk, "product": variant.product_id, "quantity": 1},
+    )
+    response = client.post(
+        reverse("orders:checkout_summary"),
+        {**DETAILS, "coupon": held.pk},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="checkout-summary",
+    )
+    page = text(response)
+    assert "17,500" in page
+    assert token_of(page, "reviewed_coupon") == str(held.pk)
