@@ -12,6 +12,8 @@ from typing import Any
 
 from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.admin import SocialAccountAdmin, SocialAppAdmin, SocialTokenAdmin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -162,7 +164,7 @@ class MemberGradeAdmin(AuditedModelAdmin):
 
 
 @admin.register(ConfirmedPurchase)
-class ConfirmedPurchaseAdmin(admin.ModelAdmin):
+class ConfirmedPurchaseAdmin(AuditedModelAdmin):
     """The confirmed purchases the grades are earned by, copied from orders: read only."""
 
     list_display = ["user", "order_id", "vendor_id", "amount", "confirmed_at"]
@@ -181,7 +183,7 @@ class ConfirmedPurchaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdentityVerification)
-class IdentityVerificationAdmin(admin.ModelAdmin):
+class IdentityVerificationAdmin(AuditedModelAdmin):
     """Who verified their identity, how and when: read only (only the provider verifies).
 
     The CI/DI hashes are not shown: they serve matching, never reading.
@@ -204,6 +206,9 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
 admin.site.unregister(EmailAddress)
 admin.site.unregister(TokenProxy)
 admin.site.unregister(Group)
+admin.site.unregister(SocialApp)
+admin.site.unregister(SocialAccount)
+admin.site.unregister(SocialToken)
 
 
 @admin.register(EmailAddress)
@@ -219,3 +224,18 @@ class AuditedTokenAdmin(AuditedModelAdmin, TokenAdmin):
 @admin.register(Group)
 class AuditedGroupAdmin(AuditedModelAdmin, GroupAdmin):
     """Permission groups: who may do what in the admin is itself audited (AC-07)."""
+
+
+@admin.register(SocialApp)
+class AuditedSocialAppAdmin(AuditedModelAdmin, SocialAppAdmin):
+    """Kakao and Naver login apps; the client secret is redacted like every 'secret' field."""
+
+
+@admin.register(SocialAccount)
+class AuditedSocialAccountAdmin(AuditedModelAdmin, SocialAccountAdmin):
+    """Which Kakao or Naver account is linked to whom: unlinking one here is audited."""
+
+
+@admin.register(SocialToken)
+class AuditedSocialTokenAdmin(AuditedModelAdmin, SocialTokenAdmin):
+    pass

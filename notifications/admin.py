@@ -100,7 +100,7 @@ class NotificationTemplateAdmin(AuditedModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(AuditedModelAdmin):
     list_display = [
         "created_at",
         "template_code",

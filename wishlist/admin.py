@@ -8,11 +8,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from shop.admin import AuditedModelAdmin
 from vendors.sellercenter import VendorScopedModelAdmin, register_dashboard_count, seller_site
 from wishlist.models import RestockSubscription, WishlistItem
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
