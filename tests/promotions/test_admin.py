@@ -153,3 +153,15 @@ def test_the_order_admin_names_the_coupon_and_who_pays_it(staff_client, user) ->
         reverse("admin:orders_vendorshipment_change", args=[shipment.pk])
     ).content.decode()
     assert "1,500" in page
+
+
+def test_staff_issue_a_coupon_to_a_member_within_the_limit(staff_client, user) -> None:
+    from promotions.models import UserCoupon
+
+    coupon = CouponFactory(issue=Coupon.Issue.MANUAL, per_customer_limit=1)
+    url = reverse("admin:promotions_usercoupon_add")
+
+    assert staff_client.post(url, {"coupon": coupon.pk, "user": user.pk}).status_code == 302
+    staff_client.post(url, {"coupon": coupon.pk, "user": user.pk})  # over the limit
+
+    assert UserCoupon.objects.filter(user=user, coupon=coupon).count() == 1
