@@ -6,8 +6,15 @@ deposit, an invoice); a provider goes through ``payments.extend.register_provide
 wraps it. Only the names in ``__all__`` are public.
 """
 
+from orders import payment_methods
 from orders.models.order import random_order_number
 from orders.payment_methods import PaymentOption
-from orders.payment_methods import register as register_payment_method
+from shop import plugins
 
 __all__ = ["PaymentOption", "random_order_number", "register_payment_method"]
+
+
+def register_payment_method(option: PaymentOption) -> None:
+    """Offer ``option`` at checkout (the same code again replaces it)."""
+    payment_methods.register(option)
+    plugins.note_caller("payment method", option.code)

@@ -70,6 +70,13 @@ def note(kind: str, name: str, obj: Any) -> None:
         _registrations.append(entry)
 
 
+def note_caller(kind: str, name: str) -> None:
+    """Remember a registration by the module that called the registering function."""
+    entry = Registration(kind, str(name), _caller(3))
+    if entry not in _registrations:
+        _registrations.append(entry)
+
+
 def registrations(app_module: str) -> list[Registration]:
     """Return what the app ``app_module`` (or its submodules) registered."""
     return [item for item in _registrations if within(item.module, app_module)]
@@ -80,9 +87,10 @@ def within(module: str, package: str) -> bool:
     return module == package or module.startswith(package + ".")
 
 
-def _caller() -> str:
-    """The module that called the registering function's caller (a plugin's apps.py)."""
-    return str(sys._getframe(2).f_globals.get("__name__", ""))
+def _caller(depth: int = 2) -> str:
+    """The module that called the registering function (a plugin's apps.py), ``depth``
+    frames up from here."""
+    return str(sys._getframe(depth).f_globals.get("__name__", ""))
 
 
 # --- URLs ---------------------------------------------------------------------------------

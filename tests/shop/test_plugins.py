@@ -384,3 +384,18 @@ def test_a_slot_block_costs_the_page_no_query(slot_templates, db) -> None:
     register_slot("cart_extras", "note.html")
 
     assert queries() == without
+
+
+def test_a_plugins_payment_method_is_offered_and_listed(monkeypatch) -> None:
+    from orders import payment_methods
+    from orders.extend import PaymentOption, register_payment_method
+
+    monkeypatch.setattr(payment_methods, "_options", dict(payment_methods._options))
+    monkeypatch.setattr(plugins, "_registrations", [])
+
+    register_payment_method(PaymentOption(code="invoice", label="세금계산서 후불", online=False))
+
+    assert "invoice" in [option.code for option in payment_methods.options_for(country="KR")]
+    assert [(item.kind, item.name) for item in plugins.registrations(__name__)] == [
+        ("payment method", "invoice")
+    ]
