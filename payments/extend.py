@@ -55,22 +55,21 @@ __all__ = [
 def register_provider(
     provider: type[PaymentProvider],
     *,
-    icon: str = "",
     description: str = "",
     available: Callable[[str], bool] | None = None,
 ) -> None:
     """Offer ``provider`` at checkout under its ``code`` and ``label``.
 
     ``available(country)`` says which destinations it takes (default: Korean addresses
-    only, like the Korean easy payments). ``icon`` is a static file path. The buyer goes
-    through the shop's own ``payments:start`` page, which calls the provider's ``begin``.
+    only, like the Korean easy payments). Checkout marks it with a badge of the CSS class
+    ``pay-badge--<code>``, which the plugin styles from a ``checkout_extras`` block. The
+    buyer goes through the shop's own ``payments:start`` page, which calls ``begin``.
     """
     registry.register(provider.code, provider)
     payment_methods.register(
         payment_methods.PaymentOption(
             code=provider.code,
             label=provider.label,
-            icon=icon,
             description=description,
             start_url=start_url,
             available=available or available_for(provider.code),

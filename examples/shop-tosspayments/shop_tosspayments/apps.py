@@ -17,7 +17,7 @@ class TossPaymentsConfig(AppConfig):
 
         if not conf.configured():
             return  # a live shop without its own keys: installed, not offered
-        register_provider(TossPayments, icon="shop_tosspayments/tosspayments.svg")
+        register_provider(TossPayments)
         register_urls("tosspayments", "shop_tosspayments.urls")
         register_urls("tosspayments", "shop_tosspayments.emulator", sandbox=True)
         register_slot("checkout_extras", "shop_tosspayments/checkout_extras.html")
