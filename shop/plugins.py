@@ -181,13 +181,15 @@ def register_slot(name: str, template_name: str, *, order: int = 0) -> None:
         _registrations.append(Registration("slot", f"{name}: {template_name}", _caller()))
 
 
-def render_slot(name: str, context: dict[str, Any], request: Any = None) -> SafeString:
-    """Return the blocks registered for ``name`` rendered with ``context``, joined."""
+def render_slot(name: str, context: dict[str, Any]) -> SafeString:
+    """Return the blocks registered for ``name`` rendered with ``context``, joined.
+
+    ``context`` is the page's, flattened: it holds ``request``, ``csrf_token`` and what the
+    context processors added already, so they do not run again for each block.
+    """
     from django.template.loader import get_template
 
-    parts = [
-        get_template(block.template_name).render(context, request) for block in _slots.get(name, [])
-    ]
+    parts = [get_template(block.template_name).render(context) for block in _slots.get(name, [])]
     # Each part is a template render, escaped as every Django template is.
     return mark_safe("".join(parts))
 

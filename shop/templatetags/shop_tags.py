@@ -30,4 +30,4 @@ def slot(context: template.Context, name: str) -> SafeString:
     """
     from shop import plugins
 
-    return plugins.render_slot(name, context.flatten(), context.get("request"))
+    return plugins.render_slot(name, context.flatten())
