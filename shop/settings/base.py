@@ -259,15 +259,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "promotions.tasks.issue_birthday_coupons",
         "schedule": crontab(hour=0, minute=30),
     },
-    # Points past their expiry are written off; members with a birthday get its coupons.
-    "expire-points": {
-        "task": "promotions.tasks.expire_points",
-        "schedule": crontab(hour=0, minute=20),
-    },
-    "issue-birthday-coupons": {
-        "task": "promotions.tasks.issue_birthday_coupons",
-        "schedule": crontab(hour=0, minute=30),
-    },
     # Member grades: purchases older than the grade window stop counting.
     "recompute-member-grades": {
         "task": "accounts.tasks.recompute_grades",
@@ -340,33 +331,19 @@ ORDERS_BANK_TRANSFER_DEPOSIT_HOURS = env.int("SHOP_ORDERS_BANK_TRANSFER_DEPOSIT_
 ORDERS_AUTO_CONFIRM_DAYS = env.int("SHOP_ORDERS_AUTO_CONFIRM_DAYS", default=7)
 # The account shown to bank-transfer buyers, e.g. "국민은행 123456-01-234567 (주)샵".
 ORDERS_BANK_ACCOUNT = env.str("SHOP_ORDERS_BANK_ACCOUNT", default="")
+
+# --- Promotions: points (적립금) and coupons ---------------------------------------------
+# Days after which points earned (or returned, or added by staff) expire, first in first out.
+PROMOTIONS_POINTS_EXPIRY_DAYS = env.int("SHOP_PROMOTIONS_POINTS_EXPIRY_DAYS", default=365)
+# Points can be used once the balance reaches this, for at most this share of the items.
+PROMOTIONS_POINTS_MIN_BALANCE = env.int("SHOP_PROMOTIONS_POINTS_MIN_BALANCE", default=1000)
+PROMOTIONS_POINTS_MAX_SHARE_PERCENT = env.int("SHOP_PROMOTIONS_POINTS_MAX_SHARE", default=50)
+# Coupon code attempts (brute force), allauth's rate syntax: per IP and per member.
+PROMOTIONS_CODE_RATE_LIMIT = env.str("SHOP_PROMOTIONS_CODE_RATE_LIMIT", default="10/m/ip,20/h/user")
 # Policies a shop or plugin replaces by a dotted path (docs/extending.md): the function
 # that makes order numbers (no arguments, at most 20 characters, unique, unguessable).
 ORDER_NUMBER_POLICY = env.str(
     "SHOP_ORDER_NUMBER_POLICY", default="orders.models.order.random_order_number"
-)
-
-
-# --- Promotions: points (적립금) and coupons ---------------------------------------------
-# Days after which points earned (or returned, or added by staff) expire, first in first out.
-PROMOTIONS_POINTS_EXPIRY_DAYS = env.int("SHOP_PROMOTIONS_POINTS_EXPIRY_DAYS", default=365)
-# Points can be used once the balance reaches this, for at most this share of the items.
-PROMOTIONS_POINTS_MIN_BALANCE = env.int("SHOP_PROMOTIONS_POINTS_MIN_BALANCE", default=1000)
-PROMOTIONS_POINTS_MAX_SHARE_PERCENT = env.int("SHOP_PROMOTIONS_POINTS_MAX_SHARE", default=50)
-# Coupon code attempts (brute force), allauth's rate syntax: per IP and per member.
-PROMOTIONS_CODE_RATE_LIMIT = env.str(
-    "SHOP_PROMOTIONS_CODE_RATE_LIMIT", default="10/m/ip,20/h/user"
-)
-
-# --- Promotions: points (적립금) and coupons ---------------------------------------------
-# Days after which points earned (or returned, or added by staff) expire, first in first out.
-PROMOTIONS_POINTS_EXPIRY_DAYS = env.int("SHOP_PROMOTIONS_POINTS_EXPIRY_DAYS", default=365)
-# Points can be used once the balance reaches this, for at most this share of the items.
-PROMOTIONS_POINTS_MIN_BALANCE = env.int("SHOP_PROMOTIONS_POINTS_MIN_BALANCE", default=1000)
-PROMOTIONS_POINTS_MAX_SHARE_PERCENT = env.int("SHOP_PROMOTIONS_POINTS_MAX_SHARE", default=50)
-# Coupon code attempts (brute force), allauth's rate syntax: per IP and per member.
-PROMOTIONS_CODE_RATE_LIMIT = env.str(
-    "SHOP_PROMOTIONS_CODE_RATE_LIMIT", default="10/m/ip,20/h/user"
 )
 
 # Vendors' settlement statements cover a week (Mon-Sun) or a calendar month, or the
