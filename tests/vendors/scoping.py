@@ -61,7 +61,8 @@ def single_flags_off(model: type[models.Model], vendor_field: str) -> dict[str, 
             condition = getattr(constraint, "condition", None)
             if isinstance(constraint, models.UniqueConstraint) and condition is not None:
                 for child in condition.children:
-                    if isinstance(child, tuple) and child[1] is True:
+                    # A boolean field's flag only: ``notified_at__isnull=True`` is no flag.
+                    if isinstance(child, tuple) and child[1] is True and "__" not in child[0]:
                         overrides[f"{prefix}{child[0]}"] = False
     return overrides
 
