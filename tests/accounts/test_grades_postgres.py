@@ -75,9 +75,24 @@ def test_two_confirmations_at_once_both_count_toward_the_grade(member, monkeypat
     assert member.grade.code == "silver"
 
 
+def both_inserted_first(original):
+    """Let each confirmation sum only once both have inserted (neither committed yet).
+
+    Without the member lock nothing orders the two; a barrier makes the lost update certain
+    instead of likely, so the control cannot pass by luck on a busy machine.
+    """
+    inserted = threading.Barrier(2, timeout=20)
+
+    def recompute(**kwargs):
+        inserted.wait()
+        return original(**kwargs)
+
+    return recompute
+
+
 def test_negative_control_without_the_member_lock_the_grade_is_lost(member, monkeypatch):
     monkeypatch.setattr(grades, "lock_member", lambda user_id: None)
-    monkeypatch.setattr(grades, "recompute_grade", slow_sum(grades.recompute_grade))
+    monkeypatch.setattr(grades, "recompute_grade", both_inserted_first(grades.recompute_grade))
 
     assert confirm_together(member) == []
 
