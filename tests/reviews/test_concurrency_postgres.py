@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 
@@ -72,10 +71,13 @@ def test_negative_control_without_the_line_lock_the_race_crashes(monkeypatch) ->
     user = UserFactory()
     line = confirmed_line(user)
     checked = services._reviewable_line
+    # Every submit passes the check before any inserts: a barrier makes the race certain
+    # instead of likely, so the control cannot pass by luck on a busy machine.
+    all_checked = threading.Barrier(10, timeout=20)
 
     def unlocked(user, order_line_id, *, lock=False):
         found = checked(user, order_line_id, lock=False)
-        time.sleep(0.05)  # widen the window between the check and the insert
+        all_checked.wait()
         return found
 
     monkeypatch.setattr(services, "_reviewable_line", unlocked)
