@@ -23,7 +23,9 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from shop.csvsafe import escape_cell as escape
+from shop.csvsafe import unescape_cell as unescape
+
 CSV, XLSX = "csv", "xlsx"
 CONTENT_TYPES = {
     CSV: "text/csv; charset=utf-8",
@@ -179,20 +181,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     return str(value)
-
-
-def escape(value: Any) -> Any:
-    """Quote text a spreadsheet would run as a formula; leave numbers as they are."""
-    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")):
-        return "'" + value
-    return value
-
-
-def unescape(text: str) -> str:
-    """Undo ``escape``: drop the one quote it added, keep a quote someone typed."""
-    if text.startswith("'") and text[1:].startswith((*FORMULA_STARTS, "'")):
-        return text[1:]
-    return text
 
 
 def write_csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from shop import audit
+from shop.csvsafe import escape_cell
 from shop.events import publish
 from vendors.events import DataExported
 from vendors.models import Vendor
@@ -40,13 +41,16 @@ def csv_value(obj: models.Model, name: str) -> Any:
 def write_csv(
     response: HttpResponse, model: type[models.Model], rows: Iterable[Any], fields: list[str]
 ) -> int:
-    """Write ``rows`` to ``response`` under the fields' (translated) names; return the count."""
+    """Write ``rows`` to ``response`` under the fields' (translated) names; return the count.
+
+    Cells go through ``escape_cell``: a buyer's name or address may start like a formula.
+    """
     response.write("\ufeff")  # the BOM makes Excel read UTF-8 Korean correctly
     writer = csv.writer(response)
-    writer.writerow([str(model._meta.get_field(name).verbose_name) for name in fields])
+    writer.writerow([escape_cell(str(model._meta.get_field(name).verbose_name)) for name in fields])
     count = 0
     for obj in rows:
-        writer.writerow([csv_value(obj, name) for name in fields])
+        writer.writerow([escape_cell(csv_value(obj, name)) for name in fields])
         count += 1
     return count
 

@@ -1,0 +1,91 @@
+"""Input attacks the shop must survive (security.md 5.7): spreadsheet formulas in exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+
+from shop.csvsafe import escape_cell, unescape_cell
+from tests.vendors.factories import SettlementEntryFactory, VendorFactory
+from vendors.models import SettlementEntry, Vendor
+from vendors.sellercenter import write_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+FORMULAS = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_a_cell_a_spreadsheet_would_run_gets_a_quote_in_front(text):
+    assert escape_cell(text) == "'" + text
+
+
+def test_numbers_and_plain_text_stay_as_they_are():
+    assert escape_cell(-5) == -5
+    assert escape_cell("김철수") == "김철수"
+    assert escape_cell("a=b") == "a=b"
+
+
+@pytest.mark.parametrize("text", [*FORMULAS, "'=typed", "'", "plain"])
+def test_unescape_gives_back_what_was_escaped(text):
+    assert unescape_cell(escape_cell(text)) == text
+
+
+@pytest.mark.django_db
+def test_the_seller_center_writer_quotes_a_formula_in_a_vendor_name():
+    vendor = VendorFactory(name='=HYPERLINK("http://evil","click")')
+    response = HttpResponse()
+
+    write_csv(response, Vendor, Vendor.objects.filter(pk=vendor.pk), ["name", "commission_rate"])
+
+    _header, row = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert row == ['\'=HYPERLINK("http://evil","click")', "10.00"]
+
+
+@pytest.mark.django_db
+def test_the_staff_ledger_export_keeps_a_negative_amount_a_number(staff_user):
+    entry = SettlementEntryFactory(kind=SettlementEntry.Kind.REFUND, amount=-5000)
+    client = Client()
+    client.force_login(staff_user)
+
+    response = client.post(
+        "/admin/vendors/settlemententry/",
+        {"action": "export_csv", "_selected_action": [entry.pk]},
+    )
+
+    _header, row = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert "-5000" in row  # a value, not text behind a quote
+
+
+def test_every_csv_or_workbook_writer_goes_through_the_formula_guard():
+    writers = [
+        path
+        for app in (
+            "shop",
+            "accounts",
+            "vendors",
+            "catalog",
+            "shipping",
+            "promotions",
+            "notifications",
+            "wishlist",
+            "orders",
+            "payments",
+            "reviews",
+        )
+        for path in (ROOT / app).rglob("*.py")
+        if re.search(r"csv\.(writer|DictWriter)\(|openpyxl\.Workbook\(", path.read_text())
+    ]
+
+    assert writers, "the search found no writer at all: the pattern is wrong"
+    unguarded = [
+        str(path.relative_to(ROOT))
+        for path in writers
+        if "shop.csvsafe import" not in path.read_text()
+    ]
+    assert unguarded == []
