@@ -1,0 +1,249 @@
+"""Account takeover attempts (security.md 5.6): guessing, stolen cookies, forged redirects.
+
+Each test plays the attacker against the real allauth views, sessions in PostgreSQL and
+the rate limiter's cache; the expected outcome is the row's: throttled, signed out, or
+sent only to a page on this site.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils.http import int_to_base36
+
+from tests.accounts.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"  # the factories' password
+NEW_PASSWORD = "another-horse-staple-42"
+PROFILE = "accounts:profile"
+
+
+def english_client() -> Client:
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+def login(client: Client, email: str, password: str, **extra: str):
+    return client.post(reverse("account_login"), {"login": email, "password": password}, **extra)
+
+
+def form_error_codes(response) -> set[str]:
+    if response.status_code != 200:
+        return set()
+    form = response.context["form"]
+    return {error.code for errors in form.errors.as_data().values() for error in errors}
+
+
+def signed_in(client: Client) -> bool:
+    """Whether the client's cookie still opens a member page (not sent to the login)."""
+    return client.get(reverse(PROFILE)).status_code == 200
+
+
+def signed_in_client(user) -> Client:
+    client = english_client()
+    assert login(client, user.email, PASSWORD).status_code == 302
+    return client
+
+
+# --- AUTH-07: throttling of guesses ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_failed_logins_from_one_address_are_throttled_across_accounts(user):
+    for number in range(10):  # SHOP_LOGIN_FAILED_RATE_LIMIT allows 10 a minute per IP
+        login(english_client(), f"guess{number}@example.com", "wrong", REMOTE_ADDR="10.9.9.9")
+
+    response = login(english_client(), user.email, PASSWORD, REMOTE_ADDR="10.9.9.9")
+
+    assert form_error_codes(response) == {"too_many_login_attempts"}
+    assert login(english_client(), user.email, PASSWORD, REMOTE_ADDR="10.9.9.8").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_burst_of_guesses_gets_no_more_tries_than_the_limit():
+    """20 guesses at one account at once, from 20 addresses: the per-account limit holds."""
+    victim = UserFactory()
+    barrier = threading.Barrier(20)
+
+    def guess(number: int) -> str:
+        client = english_client()
+        barrier.wait(timeout=10)
+        try:
+            page = login(client, victim.email, "wrong", REMOTE_ADDR=f"10.8.0.{number}")
+        finally:
+            connection.close()  # each thread's own connection, or teardown cannot drop the db
+        text = page.content.decode()
+        if "Too many failed login attempts" in text:
+            return "throttled"
+        return "checked" if "are not correct" in text else f"{page.status_code}: {text[:200]}"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = sorted(pool.map(guess, range(20)))
+
+    # "5/5m/key": the password was compared five times, no more; nobody got a 500
+    assert outcomes == ["checked"] * 5 + ["throttled"] * 15
+
+
+@pytest.mark.django_db
+def test_password_reset_requests_for_one_address_are_throttled(user):
+    for _attempt in range(5):  # "5/m/key"
+        english_client().post(reverse("account_reset_password"), {"email": user.email})
+    sent = len(mail.outbox)
+
+    response = english_client().post(reverse("account_reset_password"), {"email": user.email})
+
+    assert sent == 5
+    assert response.status_code == 429
+    assert len(mail.outbox) == sent
+
+
+# --- AUTH-08 / AUTH-02: sessions end when credentials change ---------------------------------
+
+
+@pytest.mark.django_db
+def test_a_session_cookie_planted_before_login_is_not_the_signed_in_session(user):
+    client = english_client()
+    client.get(reverse("account_login"))
+    planted = client.session
+    planted["planted"] = True
+    planted.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+
+    login(client, user.email, PASSWORD)
+
+    attacker = english_client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+    assert signed_in(client)
+    assert not signed_in(attacker)
+
+
+@pytest.mark.django_db
+def test_a_password_change_signs_out_every_other_session(user):
+    stolen = signed_in_client(user)
+    owner = signed_in_client(user)
+
+    response = owner.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert signed_in(owner)  # the one who changed it stays in
+    assert not signed_in(stolen)
+
+
+@pytest.mark.django_db
+def test_a_password_reset_signs_out_every_session(user):
+    stolen = signed_in_client(user)
+    owner = english_client()
+    owner.post(reverse("account_reset_password"), {"email": user.email})
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[0].body)
+    set_password_url = owner.get(link.group(0).removeprefix(settings.SITE_URL), follow=True)
+    form_url = set_password_url.redirect_chain[-1][0]
+
+    owner.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    assert not signed_in(stolen)
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_a_reset_key_with_another_members_uid_is_refused(user, other_user):
+    english_client().post(reverse("account_reset_password"), {"email": user.email})
+    link = re.search(r"/accounts/password/reset/key/(\w+)-(\S+)/", mail.outbox[0].body)
+    forged = f"/accounts/password/reset/key/{int_to_base36(other_user.pk)}-{link.group(2)}/"
+
+    page = english_client().get(forged, follow=True)
+
+    assert page.context["token_fail"] is True
+    other_user.refresh_from_db()
+    assert other_user.check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_a_disabled_member_is_signed_out_on_the_next_request(user):
+    client = signed_in_client(user)
+
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    assert not signed_in(client)
+
+
+# --- AUTH-14: redirects go only to this site ---------------------------------------------------
+
+OFFSITE_TARGETS = [
+    "//evil.example/",
+    "https://evil.example/",
+    "http://evil.example/",
+    "///evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example/",
+    "https:evil.example",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    " //evil.example/",
+]
+
+
+def lands_on_this_site(location: str) -> bool:
+    return location.startswith("/") and not location.startswith(("//", "/\\"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", OFFSITE_TARGETS)
+def test_login_never_redirects_to_a_foreign_or_script_target(user, target):
+    response = english_client().post(
+        reverse("account_login"), {"login": user.email, "password": PASSWORD, "next": target}
+    )
+
+    assert response.status_code == 302
+    assert lands_on_this_site(response["Location"]), response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", OFFSITE_TARGETS)
+def test_logout_never_redirects_to_a_foreign_or_script_target(user, target):
+    client = signed_in_client(user)
+
+    response = client.post(reverse("account_logout"), {"next": target})
+
+    assert response.status_code == 302
+    assert lands_on_this_site(response["Location"]), response["Location"]
+
+
+@pytest.mark.django_db
+def test_login_follows_a_next_on_this_site(user):
+    response = english_client().post(
+        reverse("account_login"), {"login": user.email, "password": PASSWORD, "next": "/my/"}
+    )
+
+    assert response["Location"] == "/my/"
+
+
+# --- AUTH-06: e-mail change ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_another_members_confirmation_link_verifies_nothing_for_them(user, other_user):
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    owner = signed_in_client(user)
+    owner.post(reverse("account_email"), {"email": "new-home@example.com", "action_add": ""})
+    [confirmation] = [m for m in mail.outbox if m.to == ["new-home@example.com"]]
+    path = re.search(r"/accounts/confirm-email/\S+/", confirmation.body).group(0)
+
+    signed_in_client(other_user).post(path)
+
+    assert not EmailAddress.objects.filter(user=other_user, email="new-home@example.com").exists()
+    other_user.refresh_from_db()
+    assert other_user.email != "new-home@example.com"
