@@ -8,7 +8,6 @@ an unconditional decrement amounts to) and shows that this test would catch over
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 
 import pytest
@@ -70,18 +69,27 @@ def test_fifty_shoppers_buy_the_last_ten_units_exactly_once() -> None:
     assert Variant.objects.get(pk=variant.pk).stock == 0
 
 
-def naive_take(model, quantities, names, *, field_prefix):
-    """The bug under test: read the stock, check it, write back what was read minus one."""
-    for pk, quantity in quantities.items():
-        current = model.objects.get(pk=pk).stock
-        if current < quantity:
-            raise order_stock.sold_out([pk], {pk: current}, names, field_prefix)
-        time.sleep(0.02)  # widen the window between the read and the write
-        model.objects.filter(pk=pk).update(stock=current - quantity)
+def naive_take_meeting_at(all_read: threading.Barrier):
+    """The bug under test: read the stock, check it, write back what was read minus one.
+
+    Every shopper reads before any writes: the barrier makes the race certain instead
+    of likely, so the control cannot pass by luck on a busy machine.
+    """
+
+    def naive_take(model, quantities, names, *, field_prefix):
+        for pk, quantity in quantities.items():
+            current = model.objects.get(pk=pk).stock
+            if current < quantity:
+                raise order_stock.sold_out([pk], {pk: current}, names, field_prefix)
+            all_read.wait()
+            model.objects.filter(pk=pk).update(stock=current - quantity)
+
+    return naive_take
 
 
 def test_negative_control_an_unconditional_decrement_oversells(monkeypatch) -> None:
-    monkeypatch.setattr(order_stock, "take", naive_take)
+    all_read = threading.Barrier(SHOPPERS, timeout=60)
+    monkeypatch.setattr(order_stock, "take", naive_take_meeting_at(all_read))
     variant = variant_of(stock=UNITS)
 
     outcomes = rush(variant)

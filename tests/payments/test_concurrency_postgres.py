@@ -142,24 +142,34 @@ def test_twenty_returns_at_once_approve_once_capture_once_pay_once(kakaopay_emul
     assert httpx.get(back).headers["Location"].endswith(f"/orders/{order.number}/complete/")
 
 
-def confirm_without_claim(*, public_id: Any, params: Any, source: str = "redirect"):
-    """The bug under test: check "not paid yet?" without claiming the intent, then approve."""
-    kept = {name: str(params[name]) for name in confirm_module.RETURN_PARAMS if name in params}
-    intent = confirm_module.intent_by_reference(public_id)
-    if intent.status in CAPTURED:
-        return intent
-    time.sleep(0.05)  # widen the window between the read and the provider call
-    with transaction.atomic():
-        intent = ledger.lock(intent.pk)
-        if intent.status == IntentStatus.PENDING_ACTION:
-            ledger.move(intent, IntentStatus.AUTHORIZING, source=source)
-    return confirm_module.approve(intent, kept, source=source)
+def confirm_without_claim_meeting_at(all_checked: threading.Barrier):
+    """The bug under test: check "not paid yet?" without claiming the intent, then approve.
+
+    Every return checks before any approves: the barrier makes the race certain instead
+    of likely, so the control cannot pass by luck on a busy machine.
+    """
+
+    def confirm_without_claim(*, public_id: Any, params: Any, source: str = "redirect"):
+        kept = {name: str(params[name]) for name in confirm_module.RETURN_PARAMS if name in params}
+        intent = confirm_module.intent_by_reference(public_id)
+        if intent.status in CAPTURED:
+            return intent
+        all_checked.wait()
+        with transaction.atomic():
+            intent = ledger.lock(intent.pk)
+            if intent.status == IntentStatus.PENDING_ACTION:
+                ledger.move(intent, IntentStatus.AUTHORIZING, source=source)
+        return confirm_module.approve(intent, kept, source=source)
+
+    return confirm_without_claim
 
 
 def test_negative_control_without_the_compare_and_set_kakaopay_is_asked_again(
     kakaopay_emulator, monkeypatch
 ) -> None:
-    monkeypatch.setattr(services, "confirm_payment", confirm_without_claim)  # what the view calls
+    all_checked = threading.Barrier(RETURNS, timeout=30)
+    # What the view calls:
+    monkeypatch.setattr(services, "confirm_payment", confirm_without_claim_meeting_at(all_checked))
     _order, intent, back = approved_return(kakaopay_emulator)
 
     outcomes = stampede(back)
@@ -230,6 +240,20 @@ def slow_kakaopay(monkeypatch) -> None:
     monkeypatch.setattr(KakaoPay, "refund", refund)
 
 
+def both_at_kakaopay(monkeypatch) -> None:
+    """Neither refund is answered before both reached KakaoPay (only for the control: with
+    the reservation in place the second never gets there). A barrier makes the race
+    certain instead of likely, so the control cannot pass by luck on a busy machine."""
+    original = KakaoPay.refund
+    both_sent = threading.Barrier(2, timeout=30)
+
+    def refund(self, request, *, record):
+        both_sent.wait()
+        return original(self, request, record=record)
+
+    monkeypatch.setattr(KakaoPay, "refund", refund)
+
+
 def race(refunds: list[Refund]) -> Counter:
     def execute(refund_id: int) -> Callable[[], str]:
         def job() -> str:
@@ -290,7 +314,7 @@ def test_negative_control_without_the_reservation_the_excess_reaches_kakaopay(
 ) -> None:
     order, intent = captured_order(kakaopay_emulator)
     refunds = two_refunds(order, monkeypatch)
-    slow_kakaopay(monkeypatch)
+    both_at_kakaopay(monkeypatch)
     monkeypatch.setattr(refunds_module, "reserved", lambda intent, except_key="": Decimal(0))
 
     outcomes = race(refunds)

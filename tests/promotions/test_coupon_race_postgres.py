@@ -8,7 +8,6 @@ the conditional counter UPDATE for a read-then-write and shows the test catches 
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from decimal import Decimal
 
@@ -79,17 +78,26 @@ def test_fifty_checkouts_redeem_a_single_use_coupon_exactly_once() -> None:
     assert CouponRedemption.objects.count() == 1
 
 
-def naive_count(coupon_id: int) -> None:
-    """The bug under test: read the count, check it, write back what was read plus one."""
-    coupon = Coupon.objects.get(pk=coupon_id)
-    if coupon.usage_limit is not None and coupon.redeemed_count >= coupon.usage_limit:
-        raise coupon_services.used_up()
-    time.sleep(0.05)  # widen the window between the read and the write
-    Coupon.objects.filter(pk=coupon_id).update(redeemed_count=coupon.redeemed_count + 1)
+def naive_count_meeting_at(all_read: threading.Barrier):
+    """The bug under test: read the count, check it, write back what was read plus one.
+
+    Every checkout reads before any writes: the barrier makes the race certain instead
+    of likely, so the control cannot pass by luck on a busy machine.
+    """
+
+    def naive_count(coupon_id: int) -> None:
+        coupon = Coupon.objects.get(pk=coupon_id)
+        if coupon.usage_limit is not None and coupon.redeemed_count >= coupon.usage_limit:
+            raise coupon_services.used_up()
+        all_read.wait()
+        Coupon.objects.filter(pk=coupon_id).update(redeemed_count=coupon.redeemed_count + 1)
+
+    return naive_count
 
 
 def test_negative_control_a_read_then_write_counter_redeems_many(monkeypatch) -> None:
-    monkeypatch.setattr(coupon_services, "count_redemption", naive_count)
+    all_read = threading.Barrier(SHOPPERS, timeout=60)
+    monkeypatch.setattr(coupon_services, "count_redemption", naive_count_meeting_at(all_read))
     coupon = CouponFactory(amount=Decimal(3000), usage_limit=1, per_customer_limit=1)
 
     outcomes = rush(coupon)

@@ -9,7 +9,6 @@ orders go through and the balance no longer matches the ledger.
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from decimal import Decimal
 
@@ -78,17 +77,26 @@ def test_two_checkouts_spending_the_same_points_one_is_refused() -> None:
     assert PointAccount.objects.get(user=user).balance == 4000 == ledger(user)
 
 
-def unlocked_account(user_id: int) -> PointAccount:
-    """The bug under test: read the balance without a lock, and widen the window."""
-    account = PointAccount.objects.get(user_id=user_id)
-    time.sleep(0.3)
-    return account
+def unlocked_account_meeting_at(both_read: threading.Barrier):
+    """The bug under test: read the balance without a lock.
+
+    Both checkouts read before either writes: the barrier makes the race certain
+    instead of likely, so the control cannot pass by luck on a busy machine.
+    """
+
+    def unlocked_account(user_id: int) -> PointAccount:
+        account = PointAccount.objects.get(user_id=user_id)
+        both_read.wait()
+        return account
+
+    return unlocked_account
 
 
 def test_negative_control_without_the_lock_both_checkouts_spend(monkeypatch) -> None:
     user = UserFactory()
     give_points(user, 10000)
-    monkeypatch.setattr(points_module, "lock_account", unlocked_account)
+    both_read = threading.Barrier(2, timeout=30)
+    monkeypatch.setattr(points_module, "lock_account", unlocked_account_meeting_at(both_read))
 
     outcomes = two_checkouts(user)
 

@@ -8,7 +8,6 @@ shows the test would catch a double spend.
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 
 import pytest
@@ -61,18 +60,28 @@ def test_two_spends_of_the_same_balance_one_is_refused() -> None:
     assert sum(PointEntry.objects.filter(user=user).values_list("amount", flat=True)) == 4000
 
 
-def unlocked_account(user_id: int) -> PointAccount:
-    """The bug under test: read the account without locking it, and widen the window."""
-    PointAccount.objects.get_or_create(user_id=user_id)
-    account = PointAccount.objects.get(user_id=user_id)
-    time.sleep(0.2)
-    return account
+def unlocked_account_meeting_at(both_read: threading.Barrier):
+    """The bug under test: read the account without locking it.
+
+    Both spends read before either writes: the barrier makes the race certain instead
+    of likely, so the control cannot pass by luck on a busy machine.
+    """
+
+    def unlocked_account(user_id: int) -> PointAccount:
+        PointAccount.objects.get_or_create(user_id=user_id)
+        account = PointAccount.objects.get(user_id=user_id)
+        both_read.wait()
+        return account
+
+    return unlocked_account
 
 
 def test_negative_control_without_the_lock_both_spend(monkeypatch) -> None:
-    monkeypatch.setattr(points_module, "lock_account", unlocked_account)
     user = UserFactory()
     services.earn_points(user=user, amount=10000, reason="x", source="race:2")
+    # Patched after the points are earned: only the two spends meet at the barrier.
+    both_read = threading.Barrier(2, timeout=30)
+    monkeypatch.setattr(points_module, "lock_account", unlocked_account_meeting_at(both_read))
 
     outcomes = spend_twice(user, 6000)
 

@@ -8,7 +8,6 @@ would catch the double message.
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.db import connection
@@ -61,12 +60,15 @@ def test_concurrent_deliveries_send_exactly_one_alert() -> None:
 
 def test_negative_control_a_read_then_write_claim_sends_twice(monkeypatch) -> None:
     variant_id = waiting_member_on_restocked_variant()
+    # Every worker reads "not yet notified" before any writes: a barrier makes the race
+    # certain instead of likely, so the control cannot pass by luck on a busy machine.
+    all_read = threading.Barrier(WORKERS, timeout=30)
 
     def naive_claim(subscription_id: int) -> bool:
         subscription = RestockSubscription.objects.get(pk=subscription_id)
         if subscription.notified_at is not None:
             return False
-        time.sleep(0.2)  # every worker reads "not yet notified" before any writes
+        all_read.wait()
         subscription.notified_at = timezone.now()
         subscription.save(update_fields=["notified_at"])
         Message.objects.create(
