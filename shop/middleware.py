@@ -1,6 +1,7 @@
 """Per-request context: a request id, the client's IP, the audit actor, where reads go."""
 
 import ipaddress
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -8,8 +9,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from shop import audit, db_router
+from shop import audit, db_router, views
 from shop.logging import request_id_var
+
+logger = logging.getLogger(__name__)
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -104,3 +107,29 @@ class ReplicaReadsMiddleware:
             httponly=True,
             samesite="Lax",
         )
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer a view's database outage with a fast 503 instead of a 500 and a traceback.
+
+    An outage is not a bug: it is logged as a warning and does not page anyone as an
+    error would. Outages raised in other middleware reach ``shop.views.server_error``,
+    which answers them the same way.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, views.DATABASE_UNAVAILABLE):
+            return None
+        logger.warning(
+            "Database unavailable for %s %s: %s",
+            request.method,
+            request.path,
+            type(exception).__name__,
+        )
+        return views.service_unavailable(request)

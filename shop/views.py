@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -31,6 +32,10 @@ from shop.api import error_body
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+# What the database driver raises when PostgreSQL is down, restarting or out of
+# connections: the request may succeed again in a moment, so it is a 503, not a 500.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 # --- Health ---------------------------------------------------------------------------
@@ -164,13 +169,35 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """Answer an unhandled exception without any detail of it.
 
     The page is rendered without context processors: the database or the session
-    may be what failed.
+    may be what failed. A database outage raised outside a view (the session or the
+    user loaded by a middleware) arrives here too and is answered as one.
     """
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return service_unavailable(request)
     if _is_api(request):
         message = _("Something went wrong on our side. Please try again later.")
         return JsonResponse(error_body("server_error", message), status=500)
     request_id = getattr(request, "request_id", "")
     return HttpResponse(loader.render_to_string("500.html", {"request_id": request_id}), status=500)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """Answer a request the database could not serve: a 503 the client may retry.
+
+    Standalone like the 500 page, and without any detail of the failure.
+    """
+    if _is_api(request):
+        message = _("The service is briefly unavailable. Please try again in a moment.")
+        response: HttpResponse = JsonResponse(
+            error_body("service_unavailable", message), status=503
+        )
+    else:
+        request_id = getattr(request, "request_id", "")
+        page = loader.render_to_string("503.html", {"request_id": request_id})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -7,6 +7,7 @@ that must never reach a real shop.
 """
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from kombu import Queue
 
 from shop.plugins import discover_plugin_apps
@@ -15,6 +16,9 @@ from shop.settings.env import BASE_DIR, env
 # --- Core -----------------------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
+# Previous keys, still accepted for sessions and signed values while they age out after a
+# rotation (docs/operations.md, "Rotating keys"); new values are signed with SECRET_KEY.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Answers JSON under /api/ and a page elsewhere.
@@ -44,6 +48,7 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "django_prometheus",
     "allauth",
     "allauth.account",
@@ -74,7 +79,11 @@ MIDDLEWARE = [
     # First, so even a request refused early (a bad Host header) has a request id. The
     # audit actor reads request.user lazily, after the authentication middleware ran.
     "shop.middleware.RequestContextMiddleware",
+    # A database outage in a view becomes a 503 (DEG-05); see shop.views.server_error.
+    "shop.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "shop.headers.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -458,6 +467,62 @@ if AWS_STORAGE_BUCKET_NAME:
     # media row's renditions (catalog/renditions/<row id>/...) are written before the
     # row turns ready and never after; a replaced image is a new row with a new id.
     AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+
+
+# --- Content Security Policy (django-csp) ----------------------------------------------------
+# On in every settings module, so the tests and the browser suite run under the policy a
+# shop runs under. Scripts come from our origin only: the pages have no inline script (the
+# data they need is json_script), and a page that must have one gives it
+# nonce="{{ request.csp_nonce }}"; never on a page shop.pagecache keeps whole, whose nonce
+# would be stale. Inline styles stay allowed: they run no code, and user content never
+# carries a style attribute (the sanitizer drops it).
+# Checkout forms post to us and we redirect to the provider's window; browsers hold that
+# redirect to form-action too, so the providers' live window hosts are listed (the sandbox
+# emulators are same-origin). A view that needs more (a provider's SDK) uses csp_update.
+CSP_FORM_ACTION_HOSTS = [
+    "https://online-pay.kakao.com",  # KakaoPay's payment window (next_redirect_pc_url)
+    "https://www.paypal.com",
+    "https://www.sandbox.paypal.com",
+    "https://m.pay.naver.com",  # NaverPay's window and brand-pay registration
+    "https://test-m.pay.naver.com",
+    "https://kauth.kakao.com",  # Kakao and Naver login (allauth posts, then redirects)
+    "https://nid.naver.com",
+]
+
+
+def media_origins(media_url: str, custom_domain: str | None = None) -> list[str]:
+    """The origins uploaded files are served from, other than our own."""
+    origins = []
+    if media_url.startswith(("https://", "http://")):
+        scheme, _, rest = media_url.partition("://")
+        origins.append(f"{scheme}://{rest.split('/', 1)[0]}")
+    if custom_domain:
+        origins.append(f"https://{custom_domain}")
+    return sorted(set(origins))
+
+
+def content_security_policy(media: list[str]) -> dict:
+    """The policy of every page; ``media`` are the origins of uploaded files."""
+    return {
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            "style-src": [SELF, "'unsafe-inline'"],
+            "img-src": [SELF, "data:", *media],
+            "media-src": [SELF, *media],  # product videos
+            "font-src": [SELF],
+            "connect-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [SELF],
+            "frame-ancestors": [NONE],
+            "form-action": [SELF, *CSP_FORM_ACTION_HOSTS],
+        }
+    }
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(
+    media_origins(MEDIA_URL, globals().get("AWS_S3_CUSTOM_DOMAIN"))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
