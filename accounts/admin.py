@@ -21,6 +21,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms import ModelForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework.authtoken.admin import TokenAdmin
@@ -28,6 +29,7 @@ from rest_framework.authtoken.models import TokenProxy
 
 from accounts import services
 from accounts.models import Address, ConfirmedPurchase, IdentityVerification, MemberGrade, User
+from accounts.services.staff_rights import grant_refusals, may_manage
 from shop.admin import AuditedModelAdmin
 
 
@@ -49,13 +51,53 @@ class UserCreationForm(AdminUserCreationForm):
         return _clean_unique_email(self)
 
 
+def added(form: Any, field: str) -> list[Any]:
+    """Return the rows the form adds to a many-to-many field, not the ones already there."""
+    chosen = form.cleaned_data.get(field) or []
+    before = set(getattr(form.instance, field).all()) if form.instance.pk else set()
+    return [row for row in chosen if row not in before]
+
+
 class UserEditForm(UserChangeForm):
+    actor: User | None = None  # the staff member editing; UserAdmin.get_form sets it
+
     class Meta:
         model = User
         fields = "__all__"
 
     def clean_email(self) -> str:
         return _clean_unique_email(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.actor is not None:
+            refusals = grant_refusals(
+                self.actor,
+                make_superuser=bool(cleaned.get("is_superuser"))
+                and not self.initial.get("is_superuser"),
+                permissions=added(self, "user_permissions"),
+                groups=added(self, "groups"),
+            )
+            if refusals:
+                raise ValidationError(refusals)
+        return cleaned
+
+
+class GroupEditForm(ModelForm):
+    actor: User | None = None  # the staff member editing; AuditedGroupAdmin.get_form sets it
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.actor is not None:
+            refusals = grant_refusals(self.actor, permissions=added(self, "permissions"))
+            if refusals:
+                raise ValidationError(refusals)
+        return cleaned
+
+
+def form_for_actor(form: type, request: Any) -> type:
+    """Return ``form`` bound to the signed-in staff member, whose own rights limit grants."""
+    return type(form.__name__, (form,), {"actor": request.user})
 
 
 class AuditedPasswordChangeForm(AdminPasswordChangeForm):
@@ -125,6 +167,16 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     def get_inlines(self, request: Any, obj: User | None) -> list[type[admin.TabularInline]]:
         # Addresses are added once the member exists, as on Django's own two-step user form.
         return self.inlines if obj is not None else []
+
+    def get_form(self, request: Any, obj: User | None = None, **kwargs: Any) -> type:
+        form = super().get_form(request, obj, **kwargs)
+        return form_for_actor(form, request) if obj is not None else form
+
+    def has_change_permission(self, request: Any, obj: User | None = None) -> bool:
+        return super().has_change_permission(request, obj) and may_manage(request.user, obj)
+
+    def has_delete_permission(self, request: Any, obj: User | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and may_manage(request.user, obj)
 
 
 @admin.register(Address)
@@ -223,7 +275,15 @@ class AuditedTokenAdmin(AuditedModelAdmin, TokenAdmin):
 
 @admin.register(Group)
 class AuditedGroupAdmin(AuditedModelAdmin, GroupAdmin):
-    """Permission groups: who may do what in the admin is itself audited (AC-07)."""
+    """Permission groups: who may do what in the admin is itself audited (AC-07).
+
+    Nobody but a superuser gives a group a permission they do not hold themselves.
+    """
+
+    form = GroupEditForm
+
+    def get_form(self, request: Any, obj: Group | None = None, **kwargs: Any) -> type:
+        return form_for_actor(super().get_form(request, obj, **kwargs), request)
 
 
 @admin.register(SocialApp)
