@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from shop import audit, webhooks
+from shop import audit, privacy, webhooks
 from shop.events import (
     AdminObjectAdded,
     AdminObjectChanged,
@@ -34,6 +34,7 @@ from shop.events import (
 from shop.models import (
     AuditEvent,
     ListenerRun,
+    PersonalDataAccess,
     WebhookAttempt,
     WebhookDelivery,
     WebhookSubscription,
@@ -54,7 +55,31 @@ def history_url(obj: models.Model) -> str:
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose adds, changes and deletions are audit events."""
+    """A ModelAdmin whose adds, changes and deletions are audit events.
+
+    Where the model holds customers' personal data (``shop.privacy.holds_personal_data``;
+    set ``personal_data`` to decide explicitly), its list and detail pages are also written
+    to the personal-data access log and its export actions ask for a reason.
+    """
+
+    personal_data: bool | None = None
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if privacy.holds_personal_data(self):
+            privacy.log_list_view(request, self, response)
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if privacy.holds_personal_data(self):
+            privacy.log_detail_view(request, self, object_id, response)
+        return response
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return privacy.gate_export_actions(self, super().get_actions(request))
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         with transaction.atomic():
@@ -381,3 +406,39 @@ class WebhookDeliveryInline(admin.TabularInline):
 
 
 AuditEventAdmin.inlines = [*AuditEventAdmin.inlines, WebhookDeliveryInline]
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(AuditedModelAdmin):
+    """The personal-data access log for the monthly review: read-only, even for superusers."""
+
+    personal_data = False  # accounts and IPs of staff, no customer's data
+
+    list_display = [
+        "created_at",
+        "account_label",
+        "vendor_id",
+        "ip_address",
+        "action",
+        "model",
+        "row_count",
+        "reason",
+    ]
+    list_filter = ["action", "model", "vendor_id"]
+    search_fields = ["account_label", "=account_id", "=ip_address", "reason", "path"]
+    date_hierarchy = "created_at"
+    list_per_page = 100
+    show_full_result_count = False
+    readonly_fields = [field.name for field in PersonalDataAccess._meta.fields]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return {}  # no bulk delete
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

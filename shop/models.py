@@ -251,3 +251,38 @@ class WebhookAttempt(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class PersonalDataAccess(models.Model):
+    """One view or download of customers' personal data by staff or vendor staff (접속기록).
+
+    개인정보의 안전성 확보조치 기준 제8조: who (account), when, from where (IP), whose data
+    (the rows' model and ids, or the list query), what (view or export) and, for a
+    download, why. One row per request, never one per data subject; PostgreSQL refuses
+    updates and deletions (migration 0004), so the record cannot be tampered with.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("view")
+        EXPORT = "export", _("export")
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    account_id = models.PositiveBigIntegerField(_("account id"), null=True, db_index=True)
+    account_label = models.CharField(_("account"), max_length=255)
+    vendor_id = models.PositiveBigIntegerField(_("vendor id"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    model = models.CharField(_("data"), max_length=100, db_index=True)
+    object_ids = models.JSONField(_("rows"), default=list, blank=True)
+    row_count = models.PositiveIntegerField(_("row count"), default=0)
+    query = models.CharField(_("query"), max_length=500, blank=True)
+    path = models.CharField(_("page"), max_length=255, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.account_label} {self.action} {self.model} ({self.row_count})"

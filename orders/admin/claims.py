@@ -55,6 +55,7 @@ def claim_items(claim: Claim) -> str:
 class ClaimAdminMixin(TransitionOnlyMixin):
     """A return or exchange request: what goes back and why; handled by buttons."""
 
+    personal_data = True  # the buyer's order and contact (access log, export reason)
     action_form = NoteActionForm
     list_display = [
         "claim_number",

@@ -54,6 +54,7 @@ from orders.models import (
     Refund,
     VendorShipment,
 )
+from shop import privacy
 from shop.admin import AuditedModelAdmin, history_url
 
 OPEN_STATUSES = {Order.Status.PENDING_PAYMENT, Order.Status.PAID, Order.Status.PREPARING}
@@ -427,6 +428,7 @@ class OrderAdmin(TransitionOnlyMixin, AuditedModelAdmin):
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
         return self.export_orders(queryset)
 
+    @privacy.require_reason_for_view
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """Download the order list as filtered and searched on the list page."""
         if not self.has_view_permission(request):

@@ -43,6 +43,7 @@ from orders.forms_admin import ShipForm, TrackingUploadForm
 from orders.models import OrderLine, VendorShipment
 from orders.services.tracking import HEADER_LABELS, import_tracking
 from orders.services.tracking import max_rows as tracking_max_rows
+from shop import privacy
 
 MAX_ERRORS_SHOWN = 500
 Status = VendorShipment.Status
@@ -80,6 +81,7 @@ def with_lines(queryset: QuerySet) -> QuerySet:
 class ShipmentAdminMixin(TransitionOnlyMixin):
     """A vendor part: what to send where, its status and parcel; fulfilment by buttons."""
 
+    personal_data = True  # the buyer's name, phone and address (access log, export reason)
     list_display = [
         "order_number",
         "placed_at",
@@ -371,6 +373,7 @@ class ShipmentAdminMixin(TransitionOnlyMixin):
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
         return self.export_shipments(request, queryset)
 
+    @privacy.require_reason_for_view
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """Download the list as filtered and searched on the list page."""
         if not self.has_view_permission(request):  # type: ignore[attr-defined]

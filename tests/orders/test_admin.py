@@ -407,7 +407,8 @@ def test_csv_export_of_selected_orders_is_audited_and_formula_safe(staff, staff_
     order_of(key="b")
 
     response = staff.post(
-        url("order_changelist"), {"action": "export_csv", "_selected_action": [order.pk]}
+        url("order_changelist"),
+        {"action": "export_csv", "_selected_action": [order.pk], "export_reason": "audit"},
     )
 
     assert response["Content-Type"].startswith("text/csv")
@@ -430,7 +431,9 @@ def test_export_link_downloads_the_list_as_filtered(staff):
     page = staff.get(url("order_changelist"), {"status__exact": "pending_payment"})
     assert f"{url('order_export')}?status__exact=pending_payment" in page.content.decode()
 
-    response = staff.get(url("order_export"), {"status__exact": "pending_payment"})
+    response = staff.get(
+        url("order_export"), {"status__exact": "pending_payment", "export_reason": "audit"}
+    )
 
     _header, *rows = csv_rows(response)
     assert [row[0] for row in rows] == [waiting.number]

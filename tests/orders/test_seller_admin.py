@@ -349,7 +349,7 @@ def test_csv_export_holds_own_parts_with_address_and_items_and_is_audited(seller
 
     response = seller.post(
         url("vendorshipment_changelist"),
-        {"action": "export_csv", "_selected_action": [own.pk, other.pk]},
+        {"action": "export_csv", "_selected_action": [own.pk, other.pk], "export_reason": "ship"},
     )
 
     [row] = csv_rows(response)

@@ -291,7 +291,8 @@ def test_the_shipment_export_uploads_back_with_the_numbers_filled_in(seller, min
     part = part_of(mine, "a")
     services.start_preparing(shipment_id=part.pk, vendor_id=mine.pk)
     export = seller.get(
-        reverse("sellercenter:orders_vendorshipment_export"), {"status__exact": "preparing"}
+        reverse("sellercenter:orders_vendorshipment_export"),
+        {"status__exact": "preparing", "export_reason": "ship today's parcels"},
     )
     header, *rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"), newline="")))
     tracking = header.index("tracking number")

@@ -1,0 +1,243 @@
+"""PRIV-02: staff and vendor staff reading or downloading customers' personal data is logged.
+
+개인정보의 안전성 확보조치 기준 제8조: account, time, IP, whose data, the action, and a
+reason for every download; the records cannot be edited or deleted.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.db import DatabaseError, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from shop import privacy
+from shop.models import PersonalDataAccess
+from tests.accounts.factories import UserFactory
+from tests.orders.helpers import guest_cart, place, variant_of, vendor_with_policy
+from tests.vendors.factories import MembershipFactory
+from vendors.sellercenter import seller_site
+
+pytestmark = pytest.mark.django_db
+
+REMOTE_ADDR = "203.0.113.7"
+
+
+@pytest.fixture
+def staff(staff_user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR=REMOTE_ADDR)
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def vendor():
+    return vendor_with_policy()
+
+
+@pytest.fixture
+def seller(vendor) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR=REMOTE_ADDR)
+    client.force_login(MembershipFactory(vendor=vendor).user)
+    return client
+
+
+def order_for(vendor, key: str = "cart"):
+    cart = guest_cart(key)
+    from orders import services
+
+    services.add_to_cart(cart=cart, variant_id=variant_of(vendor, stock=20).pk, quantity=1)
+    return place(cart).order
+
+
+def only_record() -> PersonalDataAccess:
+    [record] = PersonalDataAccess.objects.all()
+    return record
+
+
+def test_the_user_list_records_who_saw_which_customers_from_where(staff, staff_user):
+    customers = [UserFactory(), UserFactory()]
+
+    response = staff.get(reverse("admin:accounts_user_changelist"), {"q": "example"})
+
+    assert response.status_code == 200
+    record = only_record()
+    assert record.action == "view"
+    assert (record.account_id, record.account_label) == (staff_user.pk, staff_user.email)
+    assert record.ip_address == REMOTE_ADDR
+    assert record.model == "accounts.User"
+    assert {customer.pk for customer in customers} <= set(record.object_ids)
+    assert record.row_count == len(record.object_ids)
+    assert record.query == "q=example"
+
+
+def test_a_customers_detail_page_records_that_one_subject(staff):
+    customer = UserFactory()
+
+    staff.get(reverse("admin:accounts_user_change", args=[customer.pk]))
+
+    record = only_record()
+    assert (record.action, record.model, record.object_ids) == (
+        "view",
+        "accounts.User",
+        [str(customer.pk)],
+    )
+
+
+def test_pages_without_personal_data_record_nothing(staff):
+    staff.get(reverse("admin:accounts_membergrade_changelist"))
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_one_list_page_is_one_insert_however_many_rows(staff, vendor):
+    for key in "abcde":
+        order_for(vendor, key)
+
+    staff.get(reverse("admin:orders_order_changelist"))
+
+    record = only_record()
+    assert record.row_count == 5
+
+
+def test_the_seller_centers_order_list_records_the_vendor(seller, vendor):
+    order = order_for(vendor)
+    part = order.shipments.get()
+
+    response = seller.get(reverse("sellercenter:orders_vendorshipment_changelist"))
+
+    assert response.status_code == 200
+    record = only_record()
+    assert (record.vendor_id, record.model, record.object_ids) == (
+        vendor.pk,
+        "orders.VendorShipment",
+        [part.pk],
+    )
+
+
+def test_an_export_action_without_a_reason_asks_for_one_and_sends_nothing(staff, vendor):
+    order = order_for(vendor)
+    url = reverse("admin:orders_order_changelist")
+    chosen = {"action": "export_csv", "_selected_action": [order.pk], "index": "0"}
+
+    with translation.override("en"):
+        first = staff.post(url, chosen)
+        blank = staff.post(url, {**chosen, "export_reason": "   "})
+
+    for response in (first, blank):
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")
+        assert order.recipient_phone not in response.content.decode()
+    assert "Reason for the download" in first.content.decode()
+    assert blank.context["form"].errors["export_reason"]
+    assert not PersonalDataAccess.objects.filter(action="export").exists()
+
+
+def test_an_export_with_a_reason_downloads_and_records_the_reason(staff, staff_user, vendor):
+    order = order_for(vendor)
+
+    response = staff.post(
+        reverse("admin:orders_order_changelist"),
+        {
+            "action": "export_csv",
+            "_selected_action": [order.pk],
+            "index": "0",
+            "export_reason": "courier complaint #12",
+        },
+    )
+
+    assert response["Content-Type"].startswith("text/csv")
+    record = PersonalDataAccess.objects.get(action="export")
+    assert (record.account_id, record.reason, record.object_ids, record.ip_address) == (
+        staff_user.pk,
+        "courier complaint #12",
+        [order.pk],
+        REMOTE_ADDR,
+    )
+
+
+def test_the_reason_page_sends_the_same_action_back(staff, vendor):
+    """The form the reason page shows carries the action and selection along."""
+    order = order_for(vendor)
+
+    page = staff.post(
+        reverse("admin:orders_order_changelist"),
+        {"action": "export_csv", "_selected_action": [order.pk], "index": "1"},
+    ).content.decode()
+
+    assert '<input type="hidden" name="action" value="export_csv">' in page
+    assert f'<input type="hidden" name="_selected_action" value="{order.pk}">' in page
+
+
+def test_the_export_link_asks_for_a_reason_and_keeps_the_filter(seller, vendor):
+    part = order_for(vendor).shipments.get()
+    url = reverse("sellercenter:orders_vendorshipment_export")
+
+    asked = seller.get(url, {"status__exact": "paid"})
+    assert asked["Content-Type"].startswith("text/html")
+    assert '<input type="hidden" name="status__exact" value="paid">' in asked.content.decode()
+
+    download = seller.get(url, {"status__exact": part.status, "export_reason": "ship today"})
+
+    assert download["Content-Type"].startswith("text/csv")
+    record = PersonalDataAccess.objects.get(action="export")
+    assert (record.vendor_id, record.reason, record.object_ids) == (
+        vendor.pk,
+        "ship today",
+        [part.pk],
+    )
+    assert record.query == f"status__exact={part.status}"  # the reason is not a filter
+
+
+def test_the_log_is_listed_for_staff_and_cannot_be_changed_through_the_admin(staff):
+    staff.get(reverse("admin:accounts_user_changelist"))
+    record = only_record()
+
+    listed = staff.get(reverse("admin:shop_personaldataaccess_changelist"), {"action": "view"})
+    change = staff.post(
+        reverse("admin:shop_personaldataaccess_change", args=[record.pk]), {"reason": "x"}
+    )
+    delete = staff.post(
+        reverse("admin:shop_personaldataaccess_delete", args=[record.pk]), {"post": "yes"}
+    )
+
+    assert listed.status_code == 200
+    assert record.account_label in listed.content.decode()
+    assert change.status_code == 403
+    assert delete.status_code == 403
+    record.refresh_from_db()
+    assert record.reason == ""
+
+
+def test_the_database_refuses_to_edit_or_delete_a_record(staff):
+    staff.get(reverse("admin:accounts_user_changelist"))
+    record = only_record()
+
+    for tamper in (
+        lambda: PersonalDataAccess.objects.filter(pk=record.pk).update(reason="covered up"),
+        lambda: PersonalDataAccess.objects.filter(pk=record.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            tamper()
+    assert PersonalDataAccess.objects.filter(pk=record.pk, reason="").exists()
+
+
+CUSTOMER_DATA_MODELS = {
+    "accounts.User",
+    "accounts.Address",
+    "accounts.IdentityVerification",
+    "account.EmailAddress",
+    "orders.Order",
+    "orders.VendorShipment",
+    "orders.Claim",
+    "wishlist.RestockSubscription",
+}
+
+
+@pytest.mark.parametrize("site", [admin.site, seller_site], ids=["admin", "sellercenter"])
+def test_every_admin_of_customer_data_logs_access(site):
+    """A new admin of these models can't forget the log: it comes from the base class."""
+    for model, model_admin in site._registry.items():
+        if model._meta.label in CUSTOMER_DATA_MODELS:
+            assert privacy.holds_personal_data(model_admin), model._meta.label
