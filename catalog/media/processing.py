@@ -20,6 +20,7 @@ from typing import BinaryIO
 import av
 from PIL import Image, ImageCms, ImageOps
 
+from catalog.media.validation import DECODERS
 from shop import plugins
 
 IMAGE_WIDTHS = (320, 640, 1024, 1600)
@@ -83,7 +84,7 @@ def upright_size(image: Image.Image) -> tuple[int, int]:
 
 def make_image_renditions(source: BinaryIO, widths: tuple[int, ...] = IMAGE_WIDTHS) -> ImageResult:
     """Decode ``source`` (first frame only) and encode WebP renditions plus a JPEG fallback."""
-    with Image.open(source) as image:
+    with Image.open(source, formats=DECODERS) as image:
         image.seek(0)  # an animated GIF or WebP: the first frame only
         upright_width, upright_height = upright_size(image)
         targets = rendition_widths(upright_width, widths)

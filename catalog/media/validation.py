@@ -20,6 +20,9 @@ from PIL import Image
 from shop.exceptions import ShopError
 
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# Pillow tries every decoder it has on an unknown file; some (FITS, EPS, ...) have had
+# exploitable bugs, so only the four decoders we accept ever see an upload's bytes.
+DECODERS = list(IMAGE_FORMATS)
 # PyAV names a demuxer after every format it reads; WebM is Matroska with web codecs only.
 MP4_DEMUXER = "mov,mp4,m4a,3gp,3g2,mj2"
 MATROSKA_DEMUXER = "matroska,webm"
@@ -91,7 +94,7 @@ def validate_image(file: BinaryIO, *, name: str, size: int | None = None) -> Ima
 def _read_image_header(file: BinaryIO, *, name: str, not_an_image: str) -> ImageInfo:
     file.seek(0)
     try:
-        image = Image.open(file)
+        image = Image.open(file, formats=DECODERS)
     except Image.UnidentifiedImageError:
         raise InvalidMediaError(not_an_image) from None
     with image:
@@ -108,7 +111,7 @@ def _read_image_header(file: BinaryIO, *, name: str, not_an_image: str) -> Image
 def _decode_cheaply(file: BinaryIO) -> None:
     """Decode the first frame (a JPEG at 1/8 size) so a truncated file is caught now."""
     file.seek(0)
-    with Image.open(file) as image:
+    with Image.open(file, formats=DECODERS) as image:
         if image.format == "PNG":
             return  # verify() already read every chunk and checked its CRC
         if image.format == "JPEG":
@@ -176,7 +179,7 @@ def detect_kind(file: BinaryIO, *, name: str) -> str:
     """Return "image" or "video" from the content, or raise if it is neither."""
     file.seek(0)
     try:
-        with Image.open(file):
+        with Image.open(file, formats=DECODERS):
             return "image"
     except Image.DecompressionBombError:
         return "image"  # an image, too large: validate_image says so
