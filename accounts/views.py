@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from allauth.core import ratelimit
 from allauth.socialaccount.models import SocialAccount
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -141,6 +142,7 @@ def identity_return(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@csp_update({"script-src": ["https://cdn.portone.io"]})  # PortOne's browser SDK
 def identity_sdk(request: HttpRequest, verification_id: str) -> HttpResponse:
     """Live mode: load PortOne's browser SDK, which opens the carriers' window."""
     pending = request.session.get(PENDING_KEY) or {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -30,6 +31,9 @@ from payments.providers.base import ProviderError
 from shop.exceptions import NotFoundError
 
 logger = logging.getLogger(__name__)
+# Pages that open a provider's window from its JavaScript SDK (payments/sdk.html) may load
+# that SDK; every other script still comes from our origin only.
+SDK_SCRIPTS = {"script-src": ["https://nsp.pay.naver.com"]}
 # Lazy: the message is put in the buyer's language when it is shown, not at import.
 FAILURE_MESSAGES = {
     IntentStatus.CANCELLED: gettext_lazy(
@@ -73,6 +77,7 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@csp_update(SDK_SCRIPTS)
 def start(request: HttpRequest, number: str) -> HttpResponse:
     """Begin paying with the chosen method and send the buyer on to the provider.
 
@@ -213,6 +218,7 @@ def methods(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@csp_update(SDK_SCRIPTS)
 def add_method(request: HttpRequest, provider: str) -> HttpResponse:
     """My page: save a method with ``provider`` through its registration (no payment)."""
     try:
