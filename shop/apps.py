@@ -9,4 +9,5 @@ class ShopConfig(AppConfig):
     verbose_name = _("Shop platform")
 
     def ready(self) -> None:
-        from shop import alerts  # noqa: F401  (connects the task-failure alert)
+        # Connects the task-failure alert; registers the system checks.
+        from shop import alerts, checks  # noqa: F401

@@ -45,6 +45,7 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "shop.example.kr",
         "SHOP_SITE_URL": "https://shop.example.kr",
+        "SHOP_MEDIA_URL": "https://media.example-usercontent.kr/",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
         "REDIS_URL": django_settings.TEST_REDIS_URL,
         "EMAIL_URL": "smtp://mailer:password@mail.example.kr:587",
@@ -86,6 +87,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "DJANGO_SECRET_KEY",
         "DJANGO_ALLOWED_HOSTS",
         "SHOP_SITE_URL",
+        "SHOP_MEDIA_URL",
         "DATABASE_URL",
         "REDIS_URL",
         "EMAIL_URL",
@@ -110,6 +112,16 @@ def test_production_refuses_a_provider_offered_without_its_keys(tmp_path):
 
     env["SHOP_KAKAOPAY_SECRET_KEY"] = secrets.token_hex(20)
     assert run(["manage.py", "check"], env).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "media_url", ["/media/", "https://shop.example.kr/media/", "//shop.example.kr/media/"]
+)
+def test_production_refuses_media_served_from_the_shops_origin(tmp_path, media_url):
+    refused = run(["manage.py", "check"], production_env(tmp_path, SHOP_MEDIA_URL=media_url))
+
+    assert refused.returncode != 0
+    assert "shop.E001" in refused.stderr
 
 
 PRODUCTION_PROBE = """
