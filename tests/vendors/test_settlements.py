@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from orders.events import OrderLineRefunded, PurchaseConfirmed
 from shop.events import publish
@@ -356,15 +357,15 @@ def test_refused_statement_transitions_change_nothing(path, refused):
     assert statement.status == before
 
 
-def test_adjustments_count_in_the_payout():
+def test_adjustments_count_in_the_payout(monkeypatch):
     vendor = VendorFactory()
     SettlementEntryFactory(
         vendor=vendor, amount=10000, occurred_at=dt.datetime(2025, 1, 5, tzinfo=dt.UTC)
     )
-    entry = services.book_adjustment(vendor_id=vendor.pk, amount="-2500", description="반품 택배비")
-    SettlementEntry.objects.filter(pk=entry.pk).update(
-        occurred_at=dt.datetime(2025, 1, 6, tzinfo=dt.UTC)
-    )
+    # Booked on 6 January (the ledger is append-only: the entry's date cannot be moved later).
+    with monkeypatch.context() as in_january:
+        in_january.setattr(timezone, "now", lambda: dt.datetime(2025, 1, 6, tzinfo=dt.UTC))
+        services.book_adjustment(vendor_id=vendor.pk, amount="-2500", description="반품 택배비")
 
     [statement] = services.run_settlements(**JANUARY)
 
