@@ -1,16 +1,19 @@
-"""Input attacks the shop must survive (security.md 5.7): spreadsheet formulas in exports."""
+"""Input attacks the shop must survive (security.md 5.7): formulas in exports, XML entities, pickle."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import translation
 
+from catalog.importexport.formats import FileRefusedError, read_table
 from shop.csvsafe import escape_cell, unescape_cell
 from tests.vendors.factories import SettlementEntryFactory, VendorFactory
 from vendors.models import SettlementEntry, Vendor
@@ -89,3 +92,64 @@ def test_every_csv_or_workbook_writer_goes_through_the_formula_guard():
         if "shop.csvsafe import" not in path.read_text()
     ]
     assert unguarded == []
+
+
+# --- INP-05: XML with entities in uploaded workbooks ------------------------------------------
+
+XXE = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>'
+LAUGHS = (
+    '<!DOCTYPE x [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+)
+
+
+def workbook_with_entity(doctype: str, reference: str) -> bytes:
+    """Return a real .xlsx whose first sheet declares ``doctype`` and uses ``reference``."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["name", "price"])
+    book.active.append(["MARKER", 1000])
+    saved = io.BytesIO()
+    book.save(saved)
+    source = zipfile.ZipFile(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = data.decode().split("?>", 1)[-1]
+                body = body.replace("<t>MARKER</t>", f"<t>{reference}</t>")
+                data = f'<?xml version="1.0"?>{doctype}{body}'.encode()
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("doctype", "reference"), [(XXE, "&xxe;"), (LAUGHS, "&d;")])
+def test_a_workbook_with_xml_entities_is_refused_and_nothing_is_expanded(doctype, reference):
+    data = workbook_with_entity(doctype, reference)
+
+    with translation.override("en"), pytest.raises(FileRefusedError) as refused:
+        read_table(name="products.xlsx", data=data)
+
+    assert "not an Excel" in str(refused.value)
+    assert Path("/etc/hostname").read_text().strip() not in str(refused.value)
+
+
+def test_the_control_workbook_without_entities_reads():
+    table = read_table(name="products.xlsx", data=workbook_with_entity("", "plain"))
+
+    assert table.header == ["name", "price"]
+    assert table.rows[0][1][0] == "plain"
+
+
+# --- INP-08: no pickle where bytes could come from outside ------------------------------------
+
+
+def test_tasks_and_sessions_are_serialised_as_json_only(settings):
+    from shop.celery import app
+
+    assert app.conf.task_serializer == "json"
+    assert app.conf.result_serializer == "json"
+    assert set(app.conf.accept_content) == {"json"}  # a pickled message is refused
+    assert settings.SESSION_SERIALIZER == "django.contrib.sessions.serializers.JSONSerializer"
