@@ -59,7 +59,7 @@ max_requests_jitter = 100
 
 # The heartbeat file lives in memory: on a container's overlay disk a slow fsync could
 # make a healthy worker look dead. (gunicorn creates it there with mkstemp.)
-SHARED_MEMORY = Path("/dev/shm")  # noqa: S108
+SHARED_MEMORY = Path("/dev/shm")  # noqa: S108  # nosec B108  # mkstemp names the file
 worker_tmp_dir = str(SHARED_MEMORY) if SHARED_MEMORY.is_dir() else None
 
 # Logs to standard output and error, where the container runtime collects them. The
