@@ -20,7 +20,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.runtime-i
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-.PHONY: help install run test lint fmt check migrate messages worker beat bench
+.PHONY: help install run test lint audit fmt check migrate messages worker beat bench
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  %-10s %s\n",$$1,$$2}'
 
@@ -36,17 +36,22 @@ test: $(VENV)/.dev-installed  ## Run every test (SQLite unless DATABASE_URL poin
 	$(PY) -m pip install --quiet --no-deps --force-reinstall ./examples/shop-tosspayments ./examples/shop-kakaowork
 	$(PY) -m pytest
 
-lint: $(VENV)/.dev-installed  ## Lint, formatting check, layering check, missing migrations
+lint: $(VENV)/.dev-installed  ## Lint, formatting, layering, missing migrations, bandit
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
+	# Medium severity and up; [tool.bandit] in pyproject.toml says what is left out.
+	$(BIN)/bandit -c pyproject.toml -r . -ll -q
+
+audit: $(VENV)/.dev-installed  ## Known-vulnerable pins (pip-audit); warns when nothing could be checked
+	$(PY) deploy/audit_deps.py
 
 fmt: $(VENV)/.dev-installed  ## Format and autofix
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-check: lint test  ## Everything CI runs
+check: lint audit test  ## Everything CI runs
 
 migrate: $(VENV)/.runtime-installed  ## Apply migrations
 	$(PY) manage.py migrate
