@@ -25,7 +25,7 @@ def reconcile_payment(intent_id: int) -> None:
     ignore_result=True,
     autoretry_for=(Exception,),
     retry_backoff=30,
-    retry_backoff_max=3600,
+    retry_backoff_max=30 * 60,  # well under the broker's visibility timeout (an hour)
     max_retries=20,
 )
 def deactivate_method(method_id: int) -> None:
