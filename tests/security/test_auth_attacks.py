@@ -14,13 +14,17 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils.http import int_to_base36
 
+from orders import services as order_services
 from tests.accounts.factories import UserFactory
+from tests.orders.helpers import DETAILS, guest_cart, place, variant_of
 
 PASSWORD = "correct-horse-battery"  # the factories' password
 NEW_PASSWORD = "another-horse-staple-42"
@@ -247,3 +251,102 @@ def test_another_members_confirmation_link_verifies_nothing_for_them(user, other
     assert not EmailAddress.objects.filter(user=other_user, email="new-home@example.com").exists()
     other_user.refresh_from_db()
     assert other_user.email != "new-home@example.com"
+
+
+# --- AUTH-01 / AUTH-03: reset links and their recipients ------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_forwarded_host_header_never_changes_the_reset_link(user):
+    english_client().post(
+        reverse("account_reset_password"),
+        {"email": user.email},
+        HTTP_X_FORWARDED_HOST="attacker.example",
+        HTTP_X_FORWARDED_PROTO="http",
+    )
+
+    [message] = mail.outbox
+    assert "attacker.example" not in message.body
+    assert f"{settings.SITE_URL}/accounts/password/reset/key/" in message.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("mike@example.com", "m\u0131ke@example.com"),  # a dotless i upper-cases to I
+        ("strasse@example.com", "straße@example.com"),  # ß folds to ss
+        ("admin@example.com", "\uff41\uff44\uff4d\uff49\uff4e@example.com"),  # full-width
+        ("kim@example.com", "kim@example.com\u200b"),  # a zero-width space
+    ],
+)
+def test_a_reset_for_a_lookalike_address_mails_nobody_but_the_typed_one(stored, typed):
+    UserFactory(email=stored)
+
+    english_client().post(reverse("account_reset_password"), {"email": typed})
+
+    assert [m for m in mail.outbox if stored in m.to] == []
+    assert all("/password/reset/key/" not in m.body for m in mail.outbox)
+
+
+# --- AUTH-05: a squatter on an unverified address ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_account_squatting_a_guests_address_never_sees_the_guests_order():
+
+    squatter = UserFactory(email=DETAILS["orderer_email"])  # registered first, never verified
+    EmailAddress.objects.create(user=squatter, email=squatter.email, primary=True, verified=False)
+    cart = guest_cart("victim-session")
+    order_services.add_to_cart(cart=cart, variant_id=variant_of().pk, quantity=1)
+    order = place(cart).order  # the real owner of the address checks out as a guest
+    client = signed_in_client(squatter)
+
+    listed = client.get("/api/v1/orders/")
+    detail = client.get(f"/api/v1/orders/{order.number}/")
+    page = client.get(f"/my/orders/{order.number}/")
+
+    assert listed.status_code == 200
+    assert listed.json()["results"] == []
+    assert detail.status_code == 404
+    assert page.status_code == 404
+    assert order.user_id is None
+
+
+# --- AUTH-12: password storage and policy ---------------------------------------------------
+
+
+def test_production_hashes_passwords_with_a_slow_one_way_hasher():
+    from shop.settings import base
+
+    hashers = getattr(base, "PASSWORD_HASHERS", None)
+    if hashers is None:  # Django's default list, PBKDF2 first
+        from django.conf import global_settings
+
+        hashers = global_settings.PASSWORD_HASHERS
+    assert hashers[0].rsplit(".", 1)[-1] in {
+        "Argon2PasswordHasher",
+        "PBKDF2PasswordHasher",
+        "ScryptPasswordHasher",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("password", "allowed"),
+    [
+        ("short1!", False),  # under 8
+        ("password123", False),  # on the common list
+        ("1234567890123", False),  # digits only
+        ("x" * 7 + "Q9", True),
+        ("a long passphrase of sixty-four characters is welcome here ok!!", True),
+    ],
+)
+def test_signup_applies_the_password_policy(password, allowed):
+    try:
+        validate_password(password)
+        accepted = True
+    except ValidationError:
+        accepted = False
+
+    assert accepted is allowed
