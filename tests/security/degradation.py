@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import signal
 import socket
@@ -24,10 +25,19 @@ from typing import Any
 import httpx
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.urls import reverse
+
+from tests.accounts.factories import UserFactory
+from tests.orders.helpers import DETAILS
 
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
+CELERY = str(VENV_BIN / "celery")
 START_TIMEOUT = 30.0
+PASSWORD = "correct-horse-battery"
+# A degraded request may wait for the cache's 1 s socket timeouts, never much longer.
+SLOW_BUT_SERVED_SECONDS = 10.0
 
 
 def missing_service(reason: str) -> None:
@@ -257,7 +267,7 @@ class CeleryWorker:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603  (our own binary and arguments)
                 [
-                    str(VENV_BIN / "celery"),
+                    CELERY,
                     "--app=shop",
                     "worker",
                     "--pool=solo",
@@ -278,3 +288,64 @@ class CeleryWorker:
         if self.process is not None:
             stop_process(self.process)
             self.process = None
+
+
+class Browser:
+    """A shopper's browser against the real server: cookies, CSRF token, English pages."""
+
+    def __init__(self, base: str) -> None:
+        self.client = httpx.Client(
+            base_url=base, timeout=30, headers={"Accept-Language": "en"}, follow_redirects=False
+        )
+
+    def get(self, path: str) -> httpx.Response:
+        return self.timed(lambda: self.client.get(path))
+
+    def post(self, path: str, data: dict[str, object]) -> httpx.Response:
+        if "csrftoken" not in self.client.cookies:
+            self.client.get("/accounts/login/")  # any form page sets the CSRF cookie
+        headers = {
+            "X-CSRFToken": self.client.cookies["csrftoken"],
+            "Referer": str(self.client.base_url),
+        }
+        return self.timed(lambda: self.client.post(path, data=data, headers=headers))
+
+    @staticmethod
+    def timed(send: Callable[[], httpx.Response]) -> httpx.Response:
+        started = time.monotonic()
+        response = send()
+        elapsed = time.monotonic() - started
+        assert response.status_code < 500, (response.status_code, response.text[:2000])
+        assert elapsed < SLOW_BUT_SERVED_SECONDS, f"{response.request.url} took {elapsed:.1f} s"
+        return response
+
+    def log_in(self, email: str) -> None:
+        self.get("/accounts/login/")
+        response = self.post("/accounts/login/", {"login": email, "password": PASSWORD})
+        assert response.status_code == 302, response.text[:2000]
+
+    def place_order(self, variant: Any, **details: str) -> str:
+        """Put one ``variant`` in the cart and place it; return where checkout redirects."""
+        added = self.post(
+            reverse("orders:cart_add"),
+            {"variant": variant.pk, "product": variant.product_id, "quantity": "1"},
+        )
+        assert added.status_code == 302
+        review = self.get(reverse("orders:checkout"))
+        assert review.status_code == 200
+        token = re.search(r'name="cart_token" value="([0-9a-f]+)"', review.text)
+        assert token, "the checkout summary carries the cart token"
+        placed = self.post(
+            reverse("orders:checkout"),
+            {**DETAILS, **details, "cart_token": token.group(1), "action": "place"},
+        )
+        assert placed.status_code == 302, placed.text[:2000]
+        return placed.headers["Location"]
+
+
+def member() -> Any:
+    """A shopper who logs in with ``PASSWORD`` (hashed for the app's production hashers)."""
+    user = UserFactory()
+    user.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+    return user

@@ -8,42 +8,35 @@ cart and checkout (1), and Redis killed after tasks were published, losing them 
 
 from __future__ import annotations
 
-import re
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import pytest
 import redis
 from django.conf import settings
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 
 from notifications.models import Message
 from orders.models import Order
 from shop.models import AuditEvent
-from tests.accounts.factories import UserFactory
-from tests.orders.helpers import DETAILS, variant_of
+from tests.orders.helpers import variant_of
 from tests.security.degradation import (
+    CELERY,
     REPO,
     AppServer,
+    Browser,
     CeleryWorker,
     RedisServer,
     app_env,
+    member,
     wait_for,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"
-# With Redis gone a request may wait for the cache's 1 s socket timeouts, never longer.
-SLOW_BUT_SERVED_SECONDS = 10.0
 DELIVERY_SECONDS = 60.0
-CELERY = str(Path(sys.executable).parent / "celery")
 
 
 @pytest.fixture(scope="module")
@@ -104,65 +97,6 @@ def redis_up(redis_server: RedisServer) -> Iterator[RedisServer]:
     yield redis_server
     if redis_server.process is None:
         redis_server.start()
-
-
-class Browser:
-    """A shopper's browser against the real server: cookies, CSRF token, English pages."""
-
-    def __init__(self, base: str) -> None:
-        self.client = httpx.Client(
-            base_url=base, timeout=30, headers={"Accept-Language": "en"}, follow_redirects=False
-        )
-
-    def get(self, path: str) -> httpx.Response:
-        return self.timed(lambda: self.client.get(path))
-
-    def post(self, path: str, data: dict[str, object]) -> httpx.Response:
-        if "csrftoken" not in self.client.cookies:
-            self.client.get("/accounts/login/")  # any form page sets the CSRF cookie
-        headers = {
-            "X-CSRFToken": self.client.cookies["csrftoken"],
-            "Referer": str(self.client.base_url),
-        }
-        return self.timed(lambda: self.client.post(path, data=data, headers=headers))
-
-    @staticmethod
-    def timed(send) -> httpx.Response:
-        started = time.monotonic()
-        response = send()
-        elapsed = time.monotonic() - started
-        assert response.status_code < 500, (response.status_code, response.text[:2000])
-        assert elapsed < SLOW_BUT_SERVED_SECONDS, f"{response.request.url} took {elapsed:.1f} s"
-        return response
-
-    def log_in(self, email: str) -> None:
-        self.get("/accounts/login/")
-        response = self.post("/accounts/login/", {"login": email, "password": PASSWORD})
-        assert response.status_code == 302, response.text[:2000]
-
-    def place_order(self, variant) -> str:
-        added = self.post(
-            reverse("orders:cart_add"),
-            {"variant": variant.pk, "product": variant.product_id, "quantity": "1"},
-        )
-        assert added.status_code == 302
-        review = self.get(reverse("orders:checkout"))
-        assert review.status_code == 200
-        token = re.search(r'name="cart_token" value="([0-9a-f]+)"', review.text)
-        assert token, "the checkout summary carries the cart token"
-        placed = self.post(
-            reverse("orders:checkout"), {**DETAILS, "cart_token": token.group(1), "action": "place"}
-        )
-        assert placed.status_code == 302, placed.text[:2000]
-        return placed.headers["Location"]
-
-
-def member() -> object:
-    # The app processes run the production hashers, not the test suite's MD5.
-    user = UserFactory()
-    user.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
-    user.save(update_fields=["password"])
-    return user
 
 
 def order_placed_event(order: Order) -> AuditEvent:
