@@ -71,6 +71,8 @@ ROWS: dict[str, list[str] | str] = {
         "tests/catalog/test_seller_media.py::test_a_forged_media_row_of_another_vendor_cannot_be_changed",
     ],
     "AC-06": [
+        f"{_ACCESS}::test_a_vendor_owner_cannot_set_their_own_status_commission_or_name",
+        f"{_ACCESS}::test_the_seller_api_refuses_fields_that_move_or_forge_a_product",
         f"{_ACCOUNTS_API}::test_patch_me_refuses_read_only_and_unknown_fields_by_name",
         f"{_ACCOUNTS_API}::test_post_address_refuses_fields_it_does_not_take",
         f"{_ACCOUNTS_API}::test_user_fields_the_api_must_never_accept_are_not_in_the_schema",

@@ -1,4 +1,4 @@
-"""Privilege escalation through the staff admin (security.md AC-07).
+"""Privilege escalation through the staff admin (AC-07) and mass assignment by vendors (AC-06).
 
 A staff member who may manage users must not hand out more than they hold: no
 superuser flag, no permission or group beyond their own, no hold over a superuser.
@@ -6,14 +6,20 @@ superuser flag, no permission or group beyond their own, no hold over a superuse
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.accounts.factories import UserFactory
+from tests.catalog.factories import ProductFactory
+from tests.vendors.factories import MembershipFactory, VendorFactory
+from vendors.models import Vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +141,59 @@ def test_a_user_manager_cannot_edit_disable_or_reset_a_superuser(manager_client,
     staff_user.refresh_from_db()
     assert staff_user.is_active
     assert staff_user.check_password("correct-horse-battery")
+
+
+# --- AC-06: mass assignment by a vendor -------------------------------------------------------
+
+
+def test_a_vendor_owner_cannot_set_their_own_status_commission_or_name():
+    vendor = VendorFactory(status=Vendor.Status.APPROVED, commission_rate=Decimal("10.00"))
+    owner = MembershipFactory(vendor=vendor).user
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(owner)
+    forged = {
+        "representative_name": "새대표",
+        "mail_order_report_number": vendor.mail_order_report_number,
+        "address": vendor.address,
+        "contact_email": vendor.contact_email,
+        "contact_phone": vendor.contact_phone,
+        "payout_bank_name": vendor.payout_bank_name,
+        "payout_account_holder": vendor.payout_account_holder,
+        "payout_account_number": "",
+        # Fields the form does not offer, sent anyway:
+        "status": "suspended",
+        "commission_rate": "0",
+        "name": "renamed",
+        "slug": "renamed",
+        "business_registration_number": "1234567890",
+    }
+
+    response = client.post(f"/seller/vendors/vendor/{vendor.pk}/change/", forged)
+
+    assert response.status_code == 302  # saved: the offered field changed, the rest did not
+    vendor.refresh_from_db()
+    assert vendor.representative_name == "새대표"
+    assert (vendor.status, vendor.commission_rate) == (Vendor.Status.APPROVED, Decimal("10.00"))
+    assert vendor.name != "renamed"
+    assert vendor.slug != "renamed"
+
+
+@pytest.mark.parametrize(
+    "field", ["vendor", "vendor_id", "deleted_at", "created_at", "sold_out_automatically", "id"]
+)
+def test_the_seller_api_refuses_fields_that_move_or_forge_a_product(field):
+    membership = MembershipFactory()
+    product = ProductFactory(vendor=membership.vendor)
+    other = VendorFactory()
+    client = APIClient()
+    client.force_authenticate(membership.user)
+
+    response = client.patch(
+        f"/api/v1/seller/products/{product.pk}/", {"name": "ok", field: other.pk}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+    product.refresh_from_db()
+    assert product.vendor_id == membership.vendor_id
+    assert product.name != "ok"  # the whole request was refused, not half applied
