@@ -26,6 +26,8 @@ from celery.signals import task_failure
 from django.conf import settings
 from django.core.cache import cache
 
+from shop.dlp import mask_log_text
+
 TASK_FAILURE_LOGGER = "shop.alerts.task_failures"
 SEND_ALERT_TASK = "shop.tasks.send_alert"
 # Discord refuses content over 2,000 characters; Slack's limit is far higher.
@@ -124,7 +126,8 @@ def format_alert(record: logging.LogRecord) -> str:
             last = frames[-1]
             lines.append(f"Where: {last.filename}:{last.lineno} in {last.name}")
     lines.append(f"Logger: {record.name}")
-    text = "\n".join(lines)
+    # The exception's own message is not masked by the log filter: mask the whole text.
+    text = mask_log_text("\n".join(lines))
     return text if len(text) <= MAX_TEXT_LENGTH else text[: MAX_TEXT_LENGTH - 1] + "…"
 
 

@@ -286,3 +286,7 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_label} {self.action} {self.model} ({self.row_count})"
+
+
+# Connects the masking of card and resident registration numbers in free text (PRIV-07).
+from shop import dlp  # noqa: E402, F401
