@@ -250,6 +250,7 @@ ROWS: dict[str, list[str] | str] = {
         f"{SHOP}/test_webhooks.py::test_verify_accepts_what_sign_produced_and_refuses_tampering_wrong_secret_and_staleness",
     ],
     "WH-03": [
+        f"{PAY}/test_webhook_race_postgres.py::test_one_event_delivered_five_times_at_once_captures_once_and_pays_once",
         f"{PAY}/test_core_paypal.py::test_a_replayed_event_id_is_processed_once",
         f"{PAY}/test_core_paypal.py::test_a_webhook_whose_first_delivery_failed_midway_is_processed_on_redelivery",
         f"{PAY}/test_paypal_client.py::test_the_duplicate_webhook_fault_delivers_one_event_twice",
