@@ -28,6 +28,7 @@ COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only \
     DJANGO_ALLOWED_HOSTS=build \
     SHOP_SITE_URL=https://build.invalid \
+    SHOP_MEDIA_URL=https://media.build.invalid/ \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     REDIS_URL=redis://build.invalid:6379/0 \
     EMAIL_URL=consolemail:// \

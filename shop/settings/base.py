@@ -6,6 +6,8 @@ through the built-in provider emulators. ``production.py`` removes the defaults
 that must never reach a real shop.
 """
 
+from urllib.parse import urlsplit
+
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from kombu import Queue
@@ -449,6 +451,7 @@ REVIEWS_MAX_PHOTOS = env.int("REVIEWS_MAX_PHOTOS", default=5)
 REVIEWS_MAX_TEXT_LENGTH = 2000
 REVIEWS_MAX_QUESTION_LENGTH = 1000
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+BUCKET_MEDIA_URL = ""  # where browsers fetch objects of the bucket, when a CDN domain is set
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -459,6 +462,8 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default=None)
     AWS_S3_CUSTOM_DOMAIN = env("AWS_S3_CUSTOM_DOMAIN", default=None)  # a CDN in front
     AWS_S3_URL_PROTOCOL = env("AWS_S3_URL_PROTOCOL", default="https:")  # of that domain
+    if AWS_S3_CUSTOM_DOMAIN:
+        BUCKET_MEDIA_URL = f"{AWS_S3_URL_PROTOCOL}//{AWS_S3_CUSTOM_DOMAIN}/"
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = False
     AWS_S3_FILE_OVERWRITE = False
@@ -490,15 +495,14 @@ CSP_FORM_ACTION_HOSTS = [
 ]
 
 
-def media_origins(media_url: str, custom_domain: str | None = None) -> list[str]:
-    """The origins uploaded files are served from, other than our own."""
-    origins = []
-    if media_url.startswith(("https://", "http://")):
-        scheme, _, rest = media_url.partition("://")
-        origins.append(f"{scheme}://{rest.split('/', 1)[0]}")
-    if custom_domain:
-        origins.append(f"https://{custom_domain}")
-    return sorted(set(origins))
+def media_origins(*urls: str) -> list[str]:
+    """The origins (scheme://host:port) of the absolute URLs uploaded files are served from."""
+    origins = set()
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in {"http", "https"} and parts.netloc:
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    return sorted(origins)
 
 
 def content_security_policy(media: list[str]) -> dict:
@@ -520,9 +524,7 @@ def content_security_policy(media: list[str]) -> dict:
     }
 
 
-CONTENT_SECURITY_POLICY = content_security_policy(
-    media_origins(MEDIA_URL, globals().get("AWS_S3_CUSTOM_DOMAIN"))
-)
+CONTENT_SECURITY_POLICY = content_security_policy(media_origins(MEDIA_URL, BUCKET_MEDIA_URL))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -2,6 +2,7 @@
 
 from shop.settings.base import *  # noqa: F403
 from shop.settings.base import (
+    BUCKET_MEDIA_URL,
     DATABASE_REPLICA_URL,
     content_security_policy,
     env,
@@ -13,11 +14,10 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 SITE_URL = env("SHOP_SITE_URL")
-# Uploads are served from their own host (system check shop.E001, docs/deploy.md).
-MEDIA_URL = env("SHOP_MEDIA_URL")
-CONTENT_SECURITY_POLICY = content_security_policy(
-    media_origins(MEDIA_URL, globals().get("AWS_S3_CUSTOM_DOMAIN"))
-)
+# Uploads are served from their own host (system check shop.E001, docs/deploy.md): the
+# object storage's CDN domain when it has one, else SHOP_MEDIA_URL.
+MEDIA_URL = env("SHOP_MEDIA_URL", default=BUCKET_MEDIA_URL or env.NOTSET)
+CONTENT_SECURITY_POLICY = content_security_policy(media_origins(MEDIA_URL, BUCKET_MEDIA_URL))
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

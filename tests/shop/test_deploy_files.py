@@ -317,7 +317,7 @@ def test_media_urls_point_at_nginx_which_serves_the_public_renditions(compose_re
     [bucket] = re.findall(r"proxy_pass http://minio:9000/([\w-]+)/;", nginx)
 
     assert (
-        compose_report["media_url"] == "http://localhost:8080/media/catalog/renditions/1/320.webp"
+        compose_report["media_url"] == "http://127.0.0.1:8080/media/catalog/renditions/1/320.webp"
     )
     assert "location /media/ {" in nginx
     # Anonymous reads of the renditions only: originals keep the uploader's metadata.
