@@ -1,9 +1,10 @@
-"""DEG-04: a payment provider that does not answer, seen by a buyer of the real server.
+"""DEG-04, DEG-06: providers that do not answer, seen by a buyer of the real server.
 
 The shop runs under gunicorn with its KakaoPay emulator, reached over real HTTP; the
 emulator's state and faults live in this module's own Redis, which the test shares to
-arm them. Faults injected: the provider silent when checkout asks where to send the
-buyer (1), and silent after it approved the payment (1).
+arm them. Its mail server is a local port nothing listens on. Faults injected: the
+payment provider silent when checkout asks where to send the buyer (1), silent after it
+approved the payment (1), and the mail server down while an order is placed (1).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import httpx
 import pytest
 from django.conf import settings as django_settings
 
+from notifications.models import Message
 from orders.models import Order
 from payments.emulators import state
 from payments.models import IntentStatus, PaymentIntent
@@ -30,6 +32,7 @@ from tests.security.degradation import (
     CeleryWorker,
     RedisServer,
     app_env,
+    free_port,
     member,
     wait_for,
 )
@@ -64,6 +67,8 @@ def app(
         REDIS_URL=redis_server.url,
         SHOP_PAYMENTS_HTTP_TIMEOUT_SECONDS=str(HTTP_TIMEOUT_SECONDS),
         SHOP_PAYMENTS_RECONCILE_AFTER_SECONDS="1",
+        # The mail server is down for the whole module: nothing listens there.
+        EMAIL_URL=f"smtp://127.0.0.1:{free_port()}",
     )
     # Three workers: the shop calls its own emulator, which may sit on a silent answer.
     server = AppServer(env, workers=3, log=tmp_path_factory.mktemp("pay-app") / "gunicorn.log")
@@ -184,3 +189,32 @@ def test_a_provider_silent_after_approving_is_reconciled_to_paid_by_the_job(
     paid = browser.get(confirming.headers["Location"])
     assert paid.status_code == 302
     assert order.number in paid.headers["Location"]
+
+
+def test_with_the_mail_server_down_orders_are_placed_and_their_mail_is_kept_for_a_retry(
+    app: AppServer, kakaopay: None, tmp_path: Path
+):
+    worker = CeleryWorker(app.env, log=tmp_path / "worker.log")
+    worker.start()
+    try:
+        browser = Browser(app.url)
+        buyer = member()
+        browser.log_in(buyer.email)
+        complete = browser.place_order(variant_of(price=12000, stock=2))
+        order = Order.objects.get(user=buyer)
+        assert order.number in complete
+        assert browser.get(complete).status_code == 200
+
+        def tried_once() -> Message | None:
+            return Message.objects.filter(
+                template_code="order.placed", body__contains=order.number, attempts__gte=1
+            ).first()
+
+        mail = wait_for(tried_once, timeout=60, what="a first attempt to send the order mail")
+    finally:
+        worker.stop()
+
+    # Kept for the next attempt (30 s later, then doubling), not dropped or failed.
+    assert mail.status == Message.Status.QUEUED
+    assert mail.error.startswith("unreachable")
+    assert order.status == Order.Status.PENDING_PAYMENT

@@ -24,6 +24,7 @@ from shop.models import AuditEvent
 from tests.orders.helpers import variant_of
 from tests.security.degradation import (
     CELERY,
+    PASSWORD,
     REPO,
     AppServer,
     Browser,
@@ -210,3 +211,34 @@ def test_tasks_lost_with_a_redis_restarted_without_persistence_are_sent_again_fr
         late.stop()
     assert order.number in mails_in(shop_env)
     assert sent_notices(order) == 1
+
+
+def test_with_redis_dead_security_limiters_fail_closed_while_browsing_stays_open(
+    shop: str, redis_up: RedisServer
+):
+    """DEG-02: limits against guessing cannot count without Redis, so they refuse."""
+    variant = variant_of(price=9000, stock=3)
+    buyer = member()
+    browser = Browser(shop)
+    browser.log_in(buyer.email)
+    stranger = Browser(shop)
+    stranger.get("/accounts/login/")  # holds a CSRF cookie, as a browser on the form would
+
+    redis_up.stop()
+
+    # Guessing a password or a coupon code is refused, not counted-as-zero and allowed.
+    login = stranger.post("/accounts/login/", {"login": buyer.email, "password": PASSWORD})
+    assert login.status_code == 429
+    assert "sessionid" not in stranger.client.cookies
+    code = browser.post(reverse("promotions:enter_code"), {"code": "GUESS-0001"})
+    assert code.status_code == 429
+    assert "Too many attempts" in code.text
+    # Reading the catalogue through the API is throttled in the cache too, and stays open.
+    for _ in range(3):
+        assert browser.get("/api/v1/categories/").status_code == 200
+    assert browser.get(f"/api/v1/products/{variant.product_id}/").status_code == 200
+
+    redis_up.start()
+
+    again = stranger.post("/accounts/login/", {"login": buyer.email, "password": PASSWORD})
+    assert again.status_code == 302
