@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -207,6 +208,8 @@ class PayPal:
         found = _webhook_headers(headers)
         if not all(found.values()) or not self.webhook_id:
             raise ProviderError("bad_signature", "PAYPAL-* transmission headers are missing")
+        if not cert_url_is_paypals(found["cert_url"], self.base_url):
+            raise ProviderError("bad_signature", "PAYPAL-CERT-URL is not on PayPal's domain")
         try:
             event = json.loads(body)
         except ValueError as failure:
@@ -421,6 +424,20 @@ def _description(body: Mapping[str, Any]) -> str:
     text = first.get("description") or body.get("message") or body.get("error_description")
     debug_id = body.get("debug_id")
     return f"{text} (debug_id {debug_id})" if debug_id else str(text or "")
+
+
+def cert_url_is_paypals(cert_url: str, api_root: str) -> bool:
+    """Whether the signing certificate is PayPal's own (security.md SSRF-04).
+
+    We never fetch it (PayPal's verify API does), but a forged delivery names any host it
+    likes; refusing it here keeps that URL from reaching anyone who would follow it. The
+    API root we call is trusted too: the sandbox emulator hosts its certificate there.
+    """
+    cert, api = urlsplit(cert_url), urlsplit(api_root)
+    host = (cert.hostname or "").lower()
+    if cert.scheme == "https" and (host == "paypal.com" or host.endswith(".paypal.com")):
+        return True
+    return bool(cert.netloc) and (cert.scheme, cert.netloc) == (api.scheme, api.netloc)
 
 
 def _webhook_headers(headers: Mapping[str, str]) -> dict[str, str]:

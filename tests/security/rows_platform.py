@@ -270,6 +270,9 @@ ROWS: dict[str, list[str] | str] = {
         f"{_WEBHOOKS}::test_only_the_start_of_a_large_response_is_kept",
     ],
     "SSRF-04": [
+        "tests/security/test_ssrf_attacks.py::test_a_cert_url_on_loopback_is_refused_and_never_contacted",
+        "tests/security/test_ssrf_attacks.py::test_only_paypal_hosts_sign_live_webhooks",
+        "tests/security/test_ssrf_attacks.py::test_the_genuine_delivery_is_accepted",
         "tests/payments/test_paypal_client.py::test_a_webhook_without_transmission_headers_is_refused_unasked",
         "tests/payments/test_core_paypal.py::test_a_forged_webhook_is_refused_and_changes_nothing",
     ],
