@@ -1,9 +1,10 @@
-"""DEG-01, DEG-03, ASYNC-04: Redis (cache and broker) killed under a running shop.
+"""DEG-01, DEG-02, DEG-03, ASYNC-04: Redis (cache and broker) killed under a running shop.
 
 The shop runs as in production: gunicorn and a Celery worker process, the cache and
 the broker on a ``redis-server`` of this module's own (no persistence), the test
 database on PostgreSQL. Faults injected: Redis killed during browse, login session,
-cart and checkout (1), and Redis killed after tasks were published, losing them (1).
+cart and checkout (1), after tasks were published, losing them (1), and under the
+limiters against guessing (1).
 """
 
 from __future__ import annotations
