@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.decorators import csp_update
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,6 +41,7 @@ def fail(request: HttpRequest, reference: Any) -> HttpResponse:
 
 
 @require_safe
+@csp_update({"script-src": ["https://js.tosspayments.com"]})  # the shop's CSP allows its SDK here
 def window(request: HttpRequest) -> HttpResponse:
     """Open Toss's window with the SDK (production); the query is what ``begin`` made."""
     data = {name: request.GET.get(name, "") for name in (*WINDOW_FIELDS, "clientKey")}
