@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 
 PLACEHOLDER = re.compile(r"#\{([^{}]+)\}")
 # Staff edit these texts: only the built-in tags and filters, nothing loaded from apps.
@@ -29,9 +29,14 @@ def placeholders(source: str) -> list[str]:
 
 
 def check_syntax(source: str) -> str:
-    """Return the syntax error of template text, or ''."""
+    """Return why template text would not render, or ''.
+
+    It is rendered once with no values: ``{% include %}`` and ``{% extends %}`` parse
+    fine but fail only when rendered (this engine reads no template files), and a text
+    that failed at every send would silently stop that notification.
+    """
     try:
-        _engine.from_string(source)
-    except TemplateSyntaxError as error:
+        _engine.from_string(source).render(Context({}, autoescape=False))
+    except (TemplateSyntaxError, TemplateDoesNotExist) as error:
         return str(error)
     return ""

@@ -199,6 +199,9 @@ ROWS: dict[str, list[str] | str] = {
         "tests/security/test_headers.py::test_every_page_has_a_strict_content_security_policy"
     ],
     "INP-03": [
+        f"{_INPUT}::test_a_notification_text_cannot_read_settings_requests_or_models",
+        f"{_INPUT}::test_a_notification_context_of_model_objects_is_refused",
+        f"{_INPUT}::test_staff_cannot_save_a_text_that_loads_libraries_or_other_templates",
         "tests/notifications/test_admin.py::test_an_edit_is_audited_and_a_broken_template_is_refused",
     ],
     "INP-04": [

@@ -1,4 +1,4 @@
-"""Input attacks the shop must survive (security.md 5.7): formulas in exports, XML entities, pickle."""
+"""Input attacks (security.md 5.7): formulas in exports, XML entities, pickle, template text."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from pathlib import Path
 import pytest
 from django.http import HttpResponse
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from catalog.importexport.formats import FileRefusedError, read_table
+from notifications import services as notification_services
+from notifications.models import NotificationTemplate
+from notifications.rendering import render_text
 from shop.csvsafe import escape_cell, unescape_cell
 from tests.vendors.factories import SettlementEntryFactory, VendorFactory
 from vendors.models import SettlementEntry, Vendor
@@ -153,3 +157,60 @@ def test_tasks_and_sessions_are_serialised_as_json_only(settings):
     assert app.conf.result_serializer == "json"
     assert set(app.conf.accept_content) == {"json"}  # a pickled message is refused
     assert settings.SESSION_SERIALIZER == "django.contrib.sessions.serializers.JSONSerializer"
+
+
+# --- INP-03: staff-edited notification texts reach nothing but their values --------------------
+
+TEMPLATE_PROBES = [
+    "{{ settings.SECRET_KEY }}",
+    "{{ request.META }}",
+    "{{ user.password }}",
+    "{% debug %}",
+]
+
+
+@pytest.mark.parametrize("source", TEMPLATE_PROBES)
+def test_a_notification_text_cannot_read_settings_requests_or_models(settings, source):
+    rendered = render_text(f"[{source}]", {"number": "N1"})
+
+    assert rendered == "[]"
+    assert settings.SECRET_KEY not in rendered
+
+
+@pytest.mark.django_db
+def test_a_notification_context_of_model_objects_is_refused(user):
+    with pytest.raises(ValueError, match="plain JSON"):
+        notification_services.notify(template="order.paid", user=user, context={"user": user})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% load static %}{% static 'x' %}",
+        '{% include "account/email/base_message.txt" %}',
+        '{% extends "base.html" %}',
+    ],
+)
+def test_staff_cannot_save_a_text_that_loads_libraries_or_other_templates(staff_user, source):
+    template = NotificationTemplate.objects.get(code="order.paid")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(staff_user)
+    data = {
+        "name": template.name,
+        "active": "on",
+        "email_subject": template.email_subject,
+        "email_body": source,
+        "sms_text": template.sms_text,
+        "alimtalk_template_code": template.alimtalk_template_code,
+        "alimtalk_body": template.alimtalk_body,
+    }
+
+    response = client.post(
+        reverse("admin:notifications_notificationtemplate_change", args=[template.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert "email_body" in response.context["adminform"].form.errors
+    template.refresh_from_db()
+    assert template.email_body != source
