@@ -287,8 +287,8 @@ ROWS: dict[str, list[str] | str] = {
         "tests/notifications/test_lost.py::test_a_queued_message_whose_task_was_lost_is_sent_by_the_beat_job",
         f"{VEN}/test_settlements.py::test_a_failing_listener_is_recorded_and_retried_by_the_outbox",
     ],
-    # Redelivery as configured, and its side effects deduplicated; no worker is SIGKILLed.
     "ASYNC-03": [
+        f"{SEC}/test_worker_crash_postgres.py::test_a_task_killed_after_its_effect_runs_again_and_the_effect_happens_once",
         f"{SEC}/test_async_and_signatures.py::test_a_task_is_acknowledged_only_after_it_ran_and_redelivered_if_its_worker_died",
         "tests/notifications/test_lost.py::test_a_message_left_sending_by_a_killed_worker_is_taken_again_but_not_a_busy_one",
         f"{SHOP}/test_events.py::test_concurrent_deliveries_of_one_event_run_each_listener_once",
