@@ -154,3 +154,17 @@ class SocialAccountDisconnected(Event):
 
     user_id: int
     provider: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountDeleted(Event):
+    """A member deleted their account: personal data erased, kept records masked.
+
+    ``sections`` names the parts erased (``account``, ``orders``, ...); no personal data.
+    """
+
+    subject_model = "accounts.User"
+    subject_field = "user_id"
+
+    user_id: int
+    sections: list[str]

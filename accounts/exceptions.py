@@ -11,6 +11,9 @@ class AccountErrorCode(StrEnum):
     IDENTITY_PENDING = "identity_pending"
     IDENTITY_UNAVAILABLE = "identity_unavailable"
     IDENTITY_OTHER_PERSON = "identity_other_person"
+    DELETION_BLOCKED = "deletion_blocked"
+    ACCOUNT_CLOSED = "account_closed"
+    REAUTH_REQUIRED = "reauthentication_required"
 
 
 class AccountError(ShopError):

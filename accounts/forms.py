@@ -124,3 +124,29 @@ class AddressForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not with_default:
             del self.fields["is_default"]
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting the account asks for the password again (or a fresh sign-in without one)."""
+
+    password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput, required=False, strip=False
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and personal data will be deleted."),
+        required=True,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.has_usable_password():
+            self.fields["password"].required = True
+        else:
+            del self.fields["password"]  # a social login only: a recent sign-in is asked
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password", "")
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password

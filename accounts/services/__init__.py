@@ -10,6 +10,11 @@ from accounts.services.consents import (
     record_social_disconnected,
     set_marketing_consent,
 )
+from accounts.services.data_rights import (
+    delete_account,
+    deletion_blockers,
+    export_personal_data,
+)
 from accounts.services.grades import (
     recompute_grade,
     recompute_grades,
@@ -41,7 +46,10 @@ __all__ = [
     "PROFILE_FIELDS",
     "add_address",
     "complete_identity_verification",
+    "delete_account",
     "delete_address",
+    "deletion_blockers",
+    "export_personal_data",
     "keyed_hash",
     "recompute_grade",
     "recompute_grades",
