@@ -3,7 +3,8 @@
 E2E-01: after paying, the guest refreshes the return page and goes back and forth; one
 order, one KakaoPay approve. E2E-02: the order button is double-clicked; one order, one
 KakaoPay ready. E2E-03: a product page whose description, vendor name and option hold
-XSS payloads runs none of them: no dialog opens and no marker is set.
+XSS payloads runs none of them: no dialog opens and no marker is set. E2E-04: the cart and
+checkout load scripts and frames from this shop only.
 """
 
 from __future__ import annotations
@@ -127,3 +128,31 @@ def test_xss_payloads_in_a_product_page_never_run(page, live_server, transaction
     assert dialogs == []
     assert page.evaluate("window.__xss === undefined")
     assert page.page_errors == []
+
+
+def test_cart_and_checkout_load_scripts_and_frames_from_this_shop_only(
+    page, live_server, transactional_db
+):
+    """E2E-04: no third-party script or frame on the pages that take the buyer's details."""
+    loaded: list[tuple[str, str]] = []
+    page.on("request", lambda request: loaded.append((request.resource_type, request.url)))
+    vendor = VendorFactory()
+    ShippingPolicyFactory(vendor=vendor, fee_type="fixed", base_fee=Decimal(3000))
+    shirt = product_with_options(
+        vendor, name="셔츠", slug="shirt", price=10000, groups={"사이즈": ["M"]}
+    )
+    add_to_cart(
+        page, shirt, ["M"], quantity=1, price="10,000원", total="10,000원", before_adding=list
+    )
+    loaded.clear()  # only what the cart and checkout pages load
+
+    for path in ("/cart/", "/checkout/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        frames = [frame.url for frame in page.frames if frame.url not in {"", "about:blank"}]
+        assert all(url.startswith(live_server.url) for url in frames), frames
+
+    active = [(kind, url) for kind, url in loaded if kind in {"script", "document", "xhr", "fetch"}]
+    assert active, "the pages loaded nothing: the capture is broken"
+    foreign = [(kind, url) for kind, url in active if not url.startswith(live_server.url + "/")]
+    assert foreign == []

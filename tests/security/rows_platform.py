@@ -315,7 +315,7 @@ ROWS: dict[str, list[str] | str] = {
     ],
     "E2E-02": [f"{_E2E}::test_a_double_click_on_the_order_button_places_one_order"],
     "E2E-03": [f"{_E2E}::test_xss_payloads_in_a_product_page_never_run"],
-    "E2E-04": "not covered: script and frame origins are not recorded in a browser test",
+    "E2E-04": [f"{_E2E}::test_cart_and_checkout_load_scripts_and_frames_from_this_shop_only"],
     "E2E-05": "not covered: cancelling in the PSP window is tested over HTTP "
     "(tests/payments), not yet in the browser",
     "E2E-06": "not covered: no browser test lets the session expire mid-checkout",
