@@ -34,3 +34,39 @@ def media_on_its_own_origin(app_configs: Any = None, **kwargs: Any) -> list[Erro
             id="shop.E001",
         )
     ]
+
+
+# The secrets the shop itself generates, each for one purpose (docs/operations.md).
+OWN_SECRETS = ("SECRET_KEY", "PAYMENTS_TOKEN_KEY", "ACCOUNTS_IDENTITY_HASH_KEY", "METRICS_TOKEN")
+
+
+def _secret_values(name: str) -> list[str]:
+    value = getattr(settings, name, "") or ""
+    values = [part.strip() for part in str(value).split(",")]  # PAYMENTS_TOKEN_KEY: a list
+    if name == "SECRET_KEY":
+        values += [str(key) for key in settings.SECRET_KEY_FALLBACKS]
+    return [value for value in values if value]
+
+
+@register()
+def one_secret_per_purpose(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Outside the sandbox, no value serves as two of the shop's secrets.
+
+    A key reused for signing and encryption leaks both when one leaks, and rotating one
+    would break the other.
+    """
+    if settings.SHOP_SANDBOX:
+        return []
+    owners: dict[str, set[str]] = {}
+    for name in OWN_SECRETS:
+        for value in _secret_values(name):
+            owners.setdefault(value, set()).add(name)
+    shared = sorted(", ".join(sorted(names)) for names in owners.values() if len(names) > 1)
+    return [
+        Error(
+            f"One value is used as {names}.",  # the names only, never the value
+            hint="Give each its own random value (docs/operations.md, 'Rotating keys').",
+            id="shop.E002",
+        )
+        for names in shared
+    ]

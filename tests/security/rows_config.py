@@ -35,9 +35,9 @@ ROWS: dict[str, list[str] | str] = {
         f"{SEC}/test_static_analysis.py::test_bandit_finds_nothing_at_medium_or_above_in_the_shop",
         f"{SEC}/test_static_analysis.py::test_bandit_finds_a_planted_weakness_in_an_app",
     ],
-    # Revoked key fails: proved for SECRET_KEY. detect-secrets is not run (not installed);
-    # separate keys are separate required variables, but nothing refuses one value reused.
+    # Revoked key fails: proved for SECRET_KEY. detect-secrets is not run (not installed).
     "CFG-05": [
+        f"{SETTINGS}::test_production_refuses_the_secret_key_reused_for_another_purpose",
         f"{ROTATION}::test_a_session_survives_the_rotation_until_the_old_key_is_dropped",
         f"{ROTATION}::test_a_password_reset_link_follows_the_same_rotation",
         f"{ROTATION}::test_a_signed_value_follows_the_same_rotation",

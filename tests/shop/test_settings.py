@@ -124,6 +124,20 @@ def test_production_refuses_media_served_from_the_shops_origin(tmp_path, media_u
     assert "shop.E001" in refused.stderr
 
 
+@pytest.mark.parametrize(
+    "reused", ["SHOP_PAYMENTS_TOKEN_KEY", "SHOP_METRICS_TOKEN", "SHOP_ACCOUNTS_IDENTITY_HASH_KEY"]
+)
+def test_production_refuses_the_secret_key_reused_for_another_purpose(tmp_path, reused):
+    env = production_env(tmp_path)
+    env[reused] = env["DJANGO_SECRET_KEY"]
+
+    refused = run(["manage.py", "check"], env)
+
+    assert refused.returncode != 0
+    assert "shop.E002" in refused.stderr
+    assert env["DJANGO_SECRET_KEY"] not in refused.stderr  # names the settings, not the key
+
+
 PRODUCTION_PROBE = """
 import json, django
 django.setup()
