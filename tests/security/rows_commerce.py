@@ -92,8 +92,8 @@ ROWS: dict[str, list[str] | str] = {
         f"{PRO}/test_cancellation.py::test_cancelling_an_unpaid_order_gives_back_coupon_and_points_once",
         f"{SEC}/test_payments_attacks.py::test_an_approval_after_the_reservation_expired_and_the_unit_was_sold_never_oversells",
     ],
-    # Steps out of order, one by one; no Hypothesis state machine over random sequences.
     "PAY-11": [
+        f"{SEC}/test_order_state_machine.py::test_random_order_steps_take_only_documented_edges",
         f"{SEC}/test_payments_attacks.py::test_a_paid_order_cannot_start_another_payment",
         f"{SEC}/test_payments_attacks.py::test_a_cancelled_order_cannot_start_a_payment",
         f"{SEC}/test_payments_attacks.py::test_a_return_for_an_attempt_that_ended_approves_nothing",
