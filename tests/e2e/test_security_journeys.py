@@ -2,7 +2,7 @@
 
 E2E-01: after paying, the guest refreshes the return page and goes back and forth; one
 order, one KakaoPay approve. E2E-02: the order button is double-clicked; one order, one
-KakaoPay ready. E2E-03: a product page whose description, vendor name and option hold
+KakaoPay ready. E2E-03: a product page whose description, name and vendor name hold
 XSS payloads runs none of them: no dialog opens and no marker is set. E2E-04: the cart and
 checkout load scripts and frames from this shop only.
 """

@@ -252,7 +252,9 @@ ROWS: dict[str, list[str] | str] = {
         "tests/catalog/test_import_export_admin.py::test_a_file_of_another_kind_or_too_big_is_a_form_error",
         "tests/orders/test_seller_tracking_upload.py::test_a_file_over_the_row_limit_is_refused_before_any_row_runs",
     ],
-    "FILE-04": "not covered: no test checks the temporary directory after a refused upload",
+    "FILE-04": [
+        f"{_UPLOAD}::test_a_refused_upload_leaves_no_temporary_or_stored_file_and_names_no_path",
+    ],
     "FILE-05": [
         "tests/catalog/test_media_processing.py::test_the_exif_orientation_is_applied_and_all_metadata_stripped",
     ],

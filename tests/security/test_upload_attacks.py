@@ -1,4 +1,4 @@
-"""Uploads crafted to reach a risky image decoder (security.md FILE-02).
+"""Uploads crafted to reach a risky image decoder (FILE-02) or to leave files behind (FILE-04).
 
 Pillow picks a decoder by the file's first bytes. FITS, EPS, PSD and the like have had
 exploitable parser bugs (GHSA-whj4-6x5x-4v2j), so an upload must never reach them: only
@@ -9,14 +9,23 @@ message alone cannot show.
 
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 from PIL import EpsImagePlugin, FitsImagePlugin, Image
 
 from catalog.media import processing
+from catalog.media.models import ProductMedia
 from catalog.media.validation import InvalidMediaError, detect_kind, validate_image
+from tests.catalog import media_files
+from tests.catalog.factories import ProductFactory
+from tests.vendors.factories import MembershipFactory
+from tests.vendors.scoping import changeform_post_data
 
 FITS = (
     b"SIMPLE  =                    T".ljust(80)
@@ -69,3 +78,33 @@ def test_kind_detection_and_processing_never_parse_them_either(parsers_run, payl
         processing.make_image_renditions(io.BytesIO(payload))
 
     assert parsers_run == []
+
+
+# --- FILE-04: a refused upload leaves nothing behind -------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_refused_upload_leaves_no_temporary_or_stored_file_and_names_no_path(settings, tmp_path):
+    upload_dir, media_dir = tmp_path / "uploads", tmp_path / "media"
+    upload_dir.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(upload_dir)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # every upload goes through a temporary file
+    settings.MEDIA_ROOT = media_dir
+    membership = MembershipFactory()
+    product = ProductFactory(vendor=membership.vendor)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(membership.user)
+    url = reverse("sellercenter:catalog_product_change", args=[product.pk])
+    data = changeform_post_data(client.get(url))
+    fake = media_files.HTML_PRETENDING_TO_BE_PNG + b" " * 4096  # larger than the memory limit
+    data["media-0-original"] = SimpleUploadedFile("cat.png", fake)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200  # the form again, with the error
+    page = html.unescape(response.content.decode())
+    assert '"cat.png" is neither' in page  # the name the seller gave, and why
+    assert str(tmp_path) not in page  # no server path, temporary or stored
+    assert not ProductMedia.objects.exists()
+    assert list(upload_dir.iterdir()) == []
+    assert not media_dir.exists() or not any(path.is_file() for path in media_dir.rglob("*"))
