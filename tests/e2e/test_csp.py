@@ -68,3 +68,21 @@ def test_without_the_policy_the_same_script_runs(page, unsanitized_product):
     assert "content-security-policy" not in response.headers
     page.wait_for_function("window.__injected !== undefined")
     assert page.evaluate("window.__injected") in {"inline", "handler"}
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/search/?q=mug", "/cart/", "/accounts/login/", "/admin/login/", "/api/docs/"]
+)
+def test_the_shops_own_pages_break_no_rule_of_the_policy(page, path, page_errors):
+    # The policy is strict enough to block an injection and loose enough for our pages:
+    # htmx, Swagger UI and the admin load their scripts and styles without a violation.
+    ProductFactory(name="Plain mug", slug="plain-mug")
+    page.add_init_script(RECORD_VIOLATIONS)
+
+    response = page.goto(path)
+    page.wait_for_load_state("networkidle")
+
+    assert response.status == 200
+    assert "content-security-policy" in response.headers
+    assert page.evaluate("window.__violations") == []
+    assert page_errors == []
