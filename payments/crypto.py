@@ -39,6 +39,16 @@ def encrypt(token: str) -> str:
     return _keys().encrypt(token.encode()).decode()
 
 
+def reencrypt(ciphertext: str) -> str:
+    """Return the same token encrypted with the first key (after a key rotation)."""
+    try:
+        return _keys().rotate(ciphertext.encode()).decode()
+    except InvalidToken as error:
+        raise ValueError(
+            "saved payment token cannot be decrypted with PAYMENTS_TOKEN_KEY"
+        ) from error
+
+
 def decrypt(ciphertext: str) -> str:
     """Return the token; a ciphertext no configured key opens raises ``ValueError``."""
     try:

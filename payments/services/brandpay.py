@@ -381,3 +381,23 @@ def active_methods(*, user: Any) -> list[StoredPaymentMethod]:
             status__in=[StoredPaymentMethod.Status.ACTIVE, StoredPaymentMethod.Status.DEACTIVATING],
         ).order_by("-created_at", "-pk")
     )
+
+
+def reencrypt_saved_methods() -> tuple[int, int]:
+    """Write every saved token again with the newest PAYMENTS_TOKEN_KEY; return (done, unreadable).
+
+    After this the older keys can leave PAYMENTS_TOKEN_KEY (docs/operations.md). A row
+    saved again meanwhile keeps its new ciphertext: the write is conditional on the old.
+    """
+    done = unreadable = 0
+    rows = StoredPaymentMethod.objects.values_list("pk", "token_ciphertext")
+    for pk, ciphertext in rows.iterator():
+        try:
+            renewed = crypto.reencrypt(ciphertext)
+        except ValueError:
+            unreadable += 1  # no listed key opens it: the key that did was dropped already
+            continue
+        done += StoredPaymentMethod.objects.filter(pk=pk, token_ciphertext=ciphertext).update(
+            token_ciphertext=renewed
+        )
+    return done, unreadable

@@ -3,13 +3,18 @@ while it is listed in SECRET_KEY_FALLBACKS, and stop working once it is removed.
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from cryptography.fernet import Fernet
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
+from payments import crypto
+from payments.models import StoredPaymentMethod
 from tests.accounts.factories import UserFactory
 from tests.shop.test_settings import production_env, run
 
@@ -79,3 +84,45 @@ def test_production_reads_the_fallbacks_from_the_environment(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     [line] = [line for line in result.stdout.splitlines() if line.startswith("REPORT ")]
     assert json.loads(line.removeprefix("REPORT ")) == [OLD_KEY, "older-key"]
+
+
+OLD_TOKEN_KEY = Fernet.generate_key().decode()
+NEW_TOKEN_KEY = Fernet.generate_key().decode()
+
+
+def saved_method() -> StoredPaymentMethod:
+    return StoredPaymentMethod.objects.create(
+        user=UserFactory(),
+        provider="kakaopay",
+        token_ciphertext=crypto.encrypt("SID-rotation-1"),
+        label="KakaoPay",
+        buyer_key="buyer-1",
+    )
+
+
+@pytest.mark.django_db
+def test_saved_payment_tokens_move_to_the_new_key_so_the_old_one_can_go(settings):
+    settings.PAYMENTS_TOKEN_KEY = OLD_TOKEN_KEY
+    method = saved_method()
+
+    settings.PAYMENTS_TOKEN_KEY = f"{NEW_TOKEN_KEY},{OLD_TOKEN_KEY}"
+    assert crypto.decrypt(method.token_ciphertext) == "SID-rotation-1"  # read with either
+    out = io.StringIO()
+    call_command("reencrypt_payment_tokens", stdout=out)
+
+    settings.PAYMENTS_TOKEN_KEY = NEW_TOKEN_KEY
+    method.refresh_from_db()
+    assert crypto.decrypt(method.token_ciphertext) == "SID-rotation-1"
+    assert out.getvalue().startswith("1 saved payment tokens")
+
+
+@pytest.mark.django_db
+def test_a_token_key_dropped_before_reencrypting_leaves_the_tokens_unreadable(settings):
+    settings.PAYMENTS_TOKEN_KEY = OLD_TOKEN_KEY
+    method = saved_method()
+
+    settings.PAYMENTS_TOKEN_KEY = NEW_TOKEN_KEY
+    with pytest.raises(ValueError, match="cannot be decrypted"):
+        crypto.decrypt(method.token_ciphertext)
+    with pytest.raises(CommandError, match="put the key they were saved with back"):
+        call_command("reencrypt_payment_tokens", stdout=io.StringIO())
