@@ -10,6 +10,7 @@ from typing import Any
 from django.core import exceptions as django_exceptions
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.response import Response
@@ -62,6 +63,13 @@ class ErrorSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per input field at fault.",
     )
+
+
+# DRF's CursorPagination answers 404 to a cursor it did not give out; every cursor-paged
+# list declares it (schemathesis found lists that did not).
+INVALID_CURSOR = {
+    404: OpenApiResponse(ErrorSerializer, description="The cursor is not one this list gave out.")
+}
 
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from accounts.api.serializers import (
     UpdateProfileSerializer,
 )
 from accounts.models import Address
-from shop.api import ErrorSerializer
+from shop.api import INVALID_CURSOR, ErrorSerializer
 
 TAG = "account"
 # Session auth comes first, so a missing login is a 403 (DRF answers 401 only when the
@@ -65,7 +65,7 @@ class MeView(APIView):
 @extend_schema_view(
     get=extend_schema(
         tags=[TAG],
-        responses={200: AddressSerializer(many=True), **ERRORS},
+        responses={200: AddressSerializer(many=True), **ERRORS, **INVALID_CURSOR},
         description="The member's addresses, newest first, in cursor pages.",
     ),
 )

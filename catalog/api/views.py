@@ -43,7 +43,7 @@ from catalog.api.serializers import (
 )
 from catalog.filters import ProductFilter
 from catalog.models import Product
-from shop.api import CursorPagination, ErrorSerializer
+from shop.api import INVALID_CURSOR, CursorPagination, ErrorSerializer
 
 TAG = "catalog"
 SELLER_TAG = "seller catalog"
@@ -142,6 +142,7 @@ class ProductListView(PublicReadMixin, generics.ListAPIView):
         responses={
             200: ProductListItemSerializer(many=True),
             400: OpenApiResponse(ErrorSerializer, description="A filter value is invalid."),
+            **INVALID_CURSOR,
         },
         description=(
             "Filters: q (substring of name, brand, summary), category (slug or id, with its "
@@ -200,7 +201,11 @@ class SellerProductListView(SellerView, generics.ListAPIView):
                 "status", str, enum=Product.Status.values, description="Only this status."
             ),
         ],
-        responses={200: SellerProductListItemSerializer(many=True), **SELLER_ERRORS},
+        responses={
+            200: SellerProductListItemSerializer(many=True),
+            400: OpenApiResponse(ErrorSerializer, description="A filter value is invalid."),
+            **SELLER_ERRORS,
+        },
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

@@ -33,7 +33,7 @@ from reviews.api.serializers import (
     WriteReviewSerializer,
 )
 from reviews.models import Question, Review
-from shop.api import CursorPagination, ErrorSerializer
+from shop.api import INVALID_CURSOR, CursorPagination, ErrorSerializer
 from shop.exceptions import NotFoundError
 from vendors.models import Vendor
 
@@ -159,7 +159,9 @@ class MyReviewsView(generics.ListAPIView):
         rows = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response([MyReviewSerializer.represent(row) for row in rows])
 
-    @extend_schema(tags=[TAG], responses={200: MyReviewSerializer(many=True), **SIGNED_IN})
+    @extend_schema(
+        tags=[TAG], responses={200: MyReviewSerializer(many=True), **SIGNED_IN, **INVALID_CURSOR}
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from shop.api import ErrorSerializer
+from shop.api import INVALID_CURSOR, ErrorSerializer
 from wishlist import selectors, services
 from wishlist.api.serializers import (
     AddToWishlistSerializer,
@@ -24,8 +24,9 @@ from wishlist.api.serializers import (
 from wishlist.models import RestockSubscription, WishlistItem
 
 TAG = "wishlist"
+SIGNED_IN = {403: OpenApiResponse(ErrorSerializer, description="Not signed in.")}
 ERRORS = {
-    403: OpenApiResponse(ErrorSerializer, description="Not signed in."),
+    **SIGNED_IN,
     400: OpenApiResponse(ErrorSerializer, description="Invalid fields."),
     404: OpenApiResponse(ErrorSerializer, description="No such product, option or alert."),
 }
@@ -39,7 +40,10 @@ class WishlistView(generics.ListAPIView):
             return WishlistItem.objects.none()
         return selectors.list_wishlist(self.request.user)
 
-    @extend_schema(tags=[TAG])
+    @extend_schema(
+        tags=[TAG],
+        responses={200: WishlistItemSerializer(many=True), **SIGNED_IN, **INVALID_CURSOR},
+    )
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -72,7 +76,10 @@ class RestockAlertsView(generics.ListAPIView):
             return RestockSubscription.objects.none()
         return selectors.list_restock_alerts(self.request.user)
 
-    @extend_schema(tags=[TAG])
+    @extend_schema(
+        tags=[TAG],
+        responses={200: RestockAlertSerializer(many=True), **SIGNED_IN, **INVALID_CURSOR},
+    )
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 

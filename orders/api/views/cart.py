@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from catalog.api.views import validated
 from orders import payment_methods, selectors, services
 from orders.api import queries
-from orders.api.permissions import ShopperOrGuest
+from orders.api.permissions import ShopperOrGuest, ShopperOrGuestSchema
 from orders.api.serializers import (
     AddCartLineSerializer,
     CartSerializer,
@@ -115,6 +115,7 @@ class CartAccess:
     """Members by session or token; guests by their session, CSRF checked on writes."""
 
     permission_classes = [ShopperOrGuest]
+    schema = ShopperOrGuestSchema()
 
 
 class CartView(CartAccess, APIView):

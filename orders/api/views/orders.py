@@ -27,7 +27,7 @@ from orders.api.serializers import (
 )
 from orders.api.views.common import ORDER_NOT_FOUND, ORDERS_TAG, SIGNED_IN, TRANSITION, error
 from orders.models import Order
-from shop.api import CursorPagination
+from shop.api import INVALID_CURSOR, CursorPagination
 from shop.exceptions import NotFoundError
 
 
@@ -64,7 +64,7 @@ class OrderListView(generics.ListAPIView):
 
     @extend_schema(
         tags=[ORDERS_TAG],
-        responses={200: OrderSerializer(many=True), **SIGNED_IN},
+        responses={200: OrderSerializer(many=True), **SIGNED_IN, **INVALID_CURSOR},
         description="Each order with its parts per vendor, their lines and tracking.",
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -86,7 +86,13 @@ class OrderCancelView(APIView):
     @extend_schema(
         tags=[ORDERS_TAG],
         request=CancelOrderSerializer,
-        responses={200: OrderDetailSerializer, **SIGNED_IN, **ORDER_NOT_FOUND, **TRANSITION},
+        responses={
+            200: OrderDetailSerializer,
+            400: error("The reason is too long, or an unknown field was sent."),
+            **SIGNED_IN,
+            **ORDER_NOT_FOUND,
+            **TRANSITION,
+        },
         description=(
             "Cancel the whole order before the seller prepares it; stock goes back and a paid "
             "order's refund is requested."
