@@ -46,9 +46,11 @@ ROWS: dict[str, list[str] | str] = {
         f"{ROTATION}::test_a_token_key_dropped_before_reencrypting_leaves_the_tokens_unreadable",
         f"{SETTINGS}::test_production_refuses_to_start_without_a_required_variable",
     ],
-    # The app origin. The media origin's own headers (attachment, CSP sandbox) are nginx's
-    # or the CDN's and are not tested here; the shop keeps media on another host (shop.E001).
+    # The app origin, and the media location of the nginx config (CSP sandbox, nosniff).
+    # Not tested: a CDN's own headers in production, and "attachment" (media are only
+    # images and video we encoded, served inline on purpose).
     "CFG-06": [
+        f"{HEADERS}::test_the_media_location_sandboxes_whatever_it_serves",
         f"{HEADERS}::test_every_page_has_a_strict_content_security_policy",
         f"{HEADERS}::test_every_page_has_hsts_nosniff_framing_and_opener_headers",
         f"{SETTINGS}::test_production_refuses_media_served_from_the_shops_origin",

@@ -178,3 +178,13 @@ def test_production_mounts_no_emulator_debug_or_test_route(report):
     assert not [route for route in routes if "__debug__" in route or "crash" in route]
     for debug_app in ("debug_toolbar", "django_extensions", "silk"):
         assert debug_app not in report["installed_apps"]
+
+
+def test_the_media_location_sandboxes_whatever_it_serves():
+    nginx = (Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf").read_text()
+    [media] = re.findall(r"location /media/ \{(.*?)\n        \}", nginx, re.S)
+    [policy] = re.findall(r'add_header Content-Security-Policy "([^"]+)" always;', media)
+
+    assert directives(policy)["default-src"] == ["'none'"]
+    assert "sandbox" in directives(policy)
+    assert "add_header X-Content-Type-Options nosniff always;" in media
