@@ -254,3 +254,49 @@ def test_saved_payment_methods_are_deactivated_at_the_provider(
     method.refresh_from_db()
     assert method.status == StoredPaymentMethod.Status.INACTIVE
     assert state.load("kakaopay", "sid", sid)["status"] == "INACTIVE"
+
+
+# --- The same through the API ---------------------------------------------------------------
+
+
+def test_the_api_exports_my_data_and_deletes_with_the_password(member):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(member)
+    order_of(member, delivered=True)
+
+    exported = api.get("/api/v1/me/data/")
+    wrong = api.post("/api/v1/me/delete/", {"current_password": "nope"}, format="json")
+    deleted = api.post("/api/v1/me/delete/", {"current_password": PASSWORD}, format="json")
+
+    assert exported.status_code == 200
+    assert exported.json()["account"]["email"] == "leaver@example.com"
+    assert wrong.status_code == 400
+    assert "current_password" in wrong.json()["fields"]
+    assert deleted.status_code == 204
+    member.refresh_from_db()
+    assert not member.is_active
+
+
+def test_the_api_refuses_deletion_while_an_order_is_open(member):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(member)
+    order_of(member, delivered=False)
+
+    response = api.post("/api/v1/me/delete/", {"current_password": PASSWORD}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "deletion_blocked"
+    member.refresh_from_db()
+    assert member.is_active
+
+
+def test_the_api_data_rights_need_a_signed_in_member():
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    assert api.get("/api/v1/me/data/").status_code in (401, 403)
+    assert api.post("/api/v1/me/delete/", {}, format="json").status_code in (401, 403)

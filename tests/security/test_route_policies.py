@@ -86,6 +86,8 @@ POLICIES: dict[str, str] = {
     # My page (accounts).
     "accounts:profile": SHOPPER,
     "accounts:marketing_consent": SHOPPER,
+    "accounts:my_data": SHOPPER,
+    "accounts:delete_account": SHOPPER,
     "accounts:identity": SHOPPER,
     "accounts:identity_return": SHOPPER,
     "accounts:identity_sdk": SHOPPER_OWNED,
@@ -99,6 +101,8 @@ POLICIES: dict[str, str] = {
     "set_language": PUBLIC,
     # API v1.
     "api-me": SHOPPER,
+    "api-me-data": SHOPPER,
+    "api-me-delete": SHOPPER,
     "api-address-list": SHOPPER,
     "api-address-detail": SHOPPER_OWNED,
     "api-address-default": SHOPPER_OWNED,
