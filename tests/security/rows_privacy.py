@@ -10,6 +10,7 @@ _LOG = "tests/security/test_privacy_access_log.py"
 _SECRETS = "tests/security/test_privacy_secrets_in_logs.py"
 _NO_RRN = "tests/security/test_privacy_no_rrn_no_pan.py"
 _BRANDPAY = "tests/payments/test_brandpay_secrecy.py"
+_RIGHTS = "tests/security/test_privacy_data_rights.py"
 
 ROWS: dict[str, list[str] | str] = {
     "PRIV-01": [
@@ -35,8 +36,24 @@ ROWS: dict[str, list[str] | str] = {
         f"{_LOG}::test_the_database_refuses_to_edit_or_delete_a_record",
         f"{_LOG}::test_every_admin_of_customer_data_logs_access",
     ],
-    "PRIV-03": "not covered: account deletion with anonymisation is not built yet (docs/accounts.md)",
-    "PRIV-04": "not covered: the data-subject export and deletion requests are not built yet",
+    # Deletion now is covered; the purge of the kept orders after five years is not built.
+    "PRIV-03": [
+        f"{_RIGHTS}::test_deletion_anonymises_the_member_and_keeps_the_masked_orders",
+        f"{_RIGHTS}::test_a_deleted_member_is_signed_out_and_cannot_sign_in_again",
+        f"{_RIGHTS}::test_deleting_twice_changes_nothing_the_second_time",
+        f"{_RIGHTS}::test_saved_payment_methods_are_deactivated_at_the_provider",
+    ],
+    "PRIV-04": [
+        f"{_RIGHTS}::test_download_my_data_holds_what_we_hold_about_me_and_nobody_else",
+        f"{_RIGHTS}::test_download_needs_a_signed_in_member",
+        f"{_RIGHTS}::test_deletion_is_refused_while_an_order_is_still_on_its_way",
+        f"{_RIGHTS}::test_deletion_asks_for_the_password_again",
+        f"{_RIGHTS}::test_a_social_only_member_must_have_signed_in_recently",
+        f"{_RIGHTS}::test_deletion_anonymises_the_member_and_keeps_the_masked_orders",
+        f"{_RIGHTS}::test_the_api_exports_my_data_and_deletes_with_the_password",
+        f"{_RIGHTS}::test_the_api_refuses_deletion_while_an_order_is_open",
+        f"{_RIGHTS}::test_the_api_data_rights_need_a_signed_in_member",
+    ],
     "PRIV-05": [
         f"{_SECRETS}::test_login_failed_login_and_password_reset_log_no_password_session_or_key",
         f"{_SECRETS}::test_a_kakaopay_payment_logs_no_pg_token_tid_secret_or_phone",
