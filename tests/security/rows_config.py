@@ -68,5 +68,6 @@ ROWS: dict[str, list[str] | str] = {
     "AC-12": [
         f"{HEADERS}::test_private_pages_are_never_stored_and_their_url_stays_here",
         f"{HEADERS}::test_the_storefront_stays_cacheable",
+        f"{SEC}/test_return_pages.py::test_the_return_page_moves_on_to_a_clean_url_and_is_never_stored",
     ],
 }
