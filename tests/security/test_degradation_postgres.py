@@ -16,7 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.db import OperationalError
 
+from shop.views import server_error
 from tests.security.degradation import AppServer, PostgresCluster, app_env, manage, wait_for
 
 # Far below a load balancer's timeout: the buyer learns at once to try again.
@@ -136,3 +138,28 @@ def test_a_restart_under_load_fails_requests_with_503_never_500(
     # Recovered without restarting the shop: every request sent since the server is
     # back is served.
     assert {status for sent, status in answers if sent > back} == {200}
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"), [("/p/1/", "text/html"), ("/api/v1/cart/", "application/json")]
+)
+def test_an_outage_raised_outside_a_view_is_answered_as_a_503_too(rf, path, content_type):
+    """A session saved by its middleware fails after the view: Django's 500 handler sees it."""
+    try:
+        raise OperationalError("connection to server at 127.0.0.1 failed")
+    except OperationalError:
+        response = server_error(rf.get(path))
+
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith(content_type)
+    assert b"127.0.0.1" not in response.content
+    assert response["Retry-After"] == "30"
+
+
+def test_a_bug_is_still_a_500(rf):
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(rf.get("/p/1/"))
+
+    assert response.status_code == 500
