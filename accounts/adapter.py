@@ -24,6 +24,18 @@ def on_canonical_host(url: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Adding, removing or switching the sign-in address asks for the password again.
+
+        A session left open, or a stolen cookie, must not be enough to move the account to
+        another mailbox and then reset its password from there (security.md AUTH-06).
+        Linking Kakao or Naver keeps allauth's default: those prove the person at the
+        provider.
+        """
+        if app == "allauth.account":
+            return True
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def get_reset_password_from_key_url(self, key: str) -> str:
         return on_canonical_host(super().get_reset_password_from_key_url(key))
 

@@ -286,6 +286,7 @@ def test_changing_the_primary_email_is_recorded_as_a_profile_change(client, user
     old_email = user.email
     EmailAddress.objects.create(user=user, email=old_email, primary=True, verified=False)
     client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})  # AUTH-06
     client.post(reverse("account_email"), {"email": "moved@example.com", "action_add": ""})
 
     response = client.post(

@@ -142,7 +142,12 @@ ROWS: dict[str, list[str] | str] = {
         "tests/accounts/test_social_login.py::test_naver_never_links_by_email_alone",
         f"{_MY_ORDERS}::test_a_signed_in_member_cannot_act_on_a_guest_order_without_its_proof",
     ],
-    "AUTH-06": [f"{_AUTH}::test_another_members_confirmation_link_verifies_nothing_for_them"],
+    "AUTH-06": [
+        f"{_AUTH}::test_changing_the_sign_in_address_asks_for_the_password_again",
+        f"{_AUTH}::test_a_wrong_password_at_reauthentication_adds_no_address",
+        f"{_AUTH}::test_after_the_password_a_new_address_is_added_unverified_and_confirmed_by_mail",
+        f"{_AUTH}::test_another_members_confirmation_link_verifies_nothing_for_them",
+    ],
     "AUTH-07": [
         f"{_AUTH}::test_failed_logins_from_one_address_are_throttled_across_accounts",
         f"{_AUTH}::test_a_concurrent_burst_of_guesses_gets_no_more_tries_than_the_limit",

@@ -242,6 +242,7 @@ def test_login_follows_a_next_on_this_site(user):
 def test_another_members_confirmation_link_verifies_nothing_for_them(user, other_user):
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     owner = signed_in_client(user)
+    reauthenticate(owner, PASSWORD)
     owner.post(reverse("account_email"), {"email": "new-home@example.com", "action_add": ""})
     [confirmation] = [m for m in mail.outbox if m.to == ["new-home@example.com"]]
     path = re.search(r"/accounts/confirm-email/\S+/", confirmation.body).group(0)
@@ -350,3 +351,60 @@ def test_signup_applies_the_password_policy(password, allowed):
         accepted = False
 
     assert accepted is allowed
+
+
+def reauthenticate(client: Client, password: str):
+    return client.post(reverse("account_reauthenticate"), {"password": password})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "email"),
+    [
+        ("action_add", "third@example.com"),
+        ("action_primary", "second@example.com"),
+        ("action_remove", "second@example.com"),
+    ],
+)
+def test_changing_the_sign_in_address_asks_for_the_password_again(user, action, email):
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    EmailAddress.objects.create(user=user, email="second@example.com", verified=True)
+    client = signed_in_client(user)  # a session left open, or a stolen cookie
+
+    response = client.post(reverse("account_email"), {"email": email, action: ""})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    user.refresh_from_db()
+    assert set(user.emailaddress_set.values_list("email", "primary")) == {
+        (user.email, True),
+        ("second@example.com", False),
+    }
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_at_reauthentication_adds_no_address(user):
+    client = signed_in_client(user)
+
+    reauthenticate(client, "wrong-password")
+    response = client.post(
+        reverse("account_email"), {"email": "thief@example.com", "action_add": ""}
+    )
+
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="thief@example.com").exists()
+    assert [m for m in mail.outbox if "thief@example.com" in m.to] == []
+
+
+@pytest.mark.django_db
+def test_after_the_password_a_new_address_is_added_unverified_and_confirmed_by_mail(user):
+    client = signed_in_client(user)
+
+    assert reauthenticate(client, PASSWORD).status_code == 302
+    response = client.post(reverse("account_email"), {"email": "new@example.com", "action_add": ""})
+
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(email="new@example.com").verified is False
+    assert [m.to for m in mail.outbox if "/accounts/confirm-email/" in m.body] == [
+        ["new@example.com"]
+    ]
