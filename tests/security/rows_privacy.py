@@ -65,8 +65,10 @@ ROWS: dict[str, list[str] | str] = {
         f"{_SECRETS}::test_an_alert_about_an_exception_is_masked",
         f"{_BRANDPAY}::test_the_token_appears_nowhere_after_saving_paying_and_removing",
     ],
-    "PRIV-06": "not covered: granting and revoking staff permissions is recorded as admin audit "
-    "events (shop.AdminObjectChanged on users and groups) but no test proves it here",
+    "PRIV-06": [
+        f"{_LOG}::test_granting_and_revoking_staff_rights_is_in_the_append_only_audit_log",
+        "tests/security/test_access_attacks.py::test_a_user_manager_cannot_make_themselves_a_superuser",
+    ],
     "PRIV-07": [
         f"{_NO_RRN}::test_no_model_field_is_for_an_rrn_or_a_card",
         f"{_NO_RRN}::test_no_form_field_is_for_an_rrn_or_a_card",

@@ -241,3 +241,37 @@ def test_every_admin_of_customer_data_logs_access(site):
     for model, model_admin in site._registry.items():
         if model._meta.label in CUSTOMER_DATA_MODELS:
             assert privacy.holds_personal_data(model_admin), model._meta.label
+
+
+def test_granting_and_revoking_staff_rights_is_in_the_append_only_audit_log(staff, staff_user):
+    """PRIV-06: 접근권한 부여·변경·말소 are recorded (kept: the audit log is never purged)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from shop.models import AuditEvent
+    from tests.security.test_access_attacks import change_user
+
+    handler = UserFactory(is_staff=False)
+    support = Group.objects.create(name="support")
+    view_users = Permission.objects.get(codename="view_user")
+
+    granted = change_user(
+        staff, handler, is_staff="on", groups=[support.pk], user_permissions=[view_users.pk]
+    )
+    revoked = change_user(staff, handler, is_staff="", groups="", user_permissions="")
+
+    assert granted.status_code == revoked.status_code == 302
+    changes = [
+        event.payload["changes"]
+        for event in AuditEvent.objects.filter(
+            event_type="shop.AdminObjectChanged", subject_id=str(handler.pk)
+        ).order_by("id")
+    ]
+    assert changes[0]["is_staff"] == [False, True]
+    assert changes[0]["groups"] == [[], [support.pk]]
+    assert changes[0]["user_permissions"] == [[], [view_users.pk]]
+    assert changes[1]["is_staff"] == [True, False]
+    assert changes[1]["groups"] == [[support.pk], []]
+    event = AuditEvent.objects.filter(subject_id=str(handler.pk)).last()
+    assert event.actor_id == staff_user.pk
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
