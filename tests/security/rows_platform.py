@@ -133,6 +133,7 @@ ROWS: dict[str, list[str] | str] = {
         f"{_AUTH}::test_a_reset_for_a_lookalike_address_mails_nobody_but_the_typed_one",
     ],
     "AUTH-04": [
+        f"{_AUTH}::test_a_wrong_password_and_an_unknown_address_get_the_same_login_answer",
         f"{_ACCOUNTS_AUTH}::test_password_reset_for_an_unknown_address_answers_exactly_like_a_known_one",
         f"{_MY_ORDERS}::test_a_wrong_email_phone_or_number_gets_the_same_refusal",
     ],

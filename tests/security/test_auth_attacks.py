@@ -408,3 +408,24 @@ def test_after_the_password_a_new_address_is_added_unverified_and_confirmed_by_m
     assert [m.to for m in mail.outbox if "/accounts/confirm-email/" in m.body] == [
         ["new@example.com"]
     ]
+
+
+# --- AUTH-04: probing which addresses have an account ------------------------------------------
+
+
+def without_tokens(html: str) -> str:
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_and_an_unknown_address_get_the_same_login_answer(user):
+    known = login(english_client(), user.email, "wrong-password", REMOTE_ADDR="10.7.0.1")
+    unknown = login(
+        english_client(), "nobody@example.com", "wrong-password", REMOTE_ADDR="10.7.0.2"
+    )
+
+    assert known.status_code == unknown.status_code == 200
+    assert form_error_codes(known) == form_error_codes(unknown) == {"email_password_mismatch"}
+    unknown_page = unknown.content.decode().replace("nobody@example.com", user.email)
+    assert without_tokens(unknown_page) == without_tokens(known.content.decode())
