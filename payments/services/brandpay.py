@@ -26,7 +26,13 @@ from orders.models import Order
 from payments import crypto
 from payments.events import PaymentFailed, PaymentMethodRemoved, PaymentMethodSaved
 from payments.exceptions import PaymentError, PaymentErrorCode
-from payments.models import IntentStatus, PaymentEvent, PaymentIntent, StoredPaymentMethod
+from payments.models import (
+    CAPTURED,
+    IntentStatus,
+    PaymentEvent,
+    PaymentIntent,
+    StoredPaymentMethod,
+)
 from payments.providers.base import (
     PaymentRequest,
     PaymentResult,
@@ -270,15 +276,21 @@ def pay_with_saved_method(*, order_id: int, method_id: Any, user: Any) -> Paymen
             PaymentErrorCode.INVALID_METHOD,
             _("This saved method cannot be used now. Please choose another way to pay."),
         ) from unreadable
-    intent = create_intent(
-        order_id=order_id,
-        provider=provider,
-        user=user,
-        flow=PaymentIntent.Flow.STORED,
-        stored_method=method,
-        buyer_key=method.buyer_key,
-    )
     with transaction.atomic():
+        # One charge per order at a time: a double click, a second tab or a retry waits
+        # on the order's row, then finds the first click's attempt instead of charging again.
+        Order.objects.select_for_update().filter(pk=order_id).first()
+        charging = charge_under_way(order_id)
+        if charging is not None:
+            return charging
+        intent = create_intent(
+            order_id=order_id,
+            provider=provider,
+            user=user,
+            flow=PaymentIntent.Flow.STORED,
+            stored_method=method,
+            buyer_key=method.buyer_key,
+        )
         intent = lock(intent.pk)
         move(intent, IntentStatus.AUTHORIZING, source=PaymentEvent.Source.CHECKOUT)
         StoredPaymentMethod.objects.filter(pk=method.pk).update(last_used_at=timezone.now())
@@ -290,6 +302,18 @@ def pay_with_saved_method(*, order_id: int, method_id: Any, user: Any) -> Paymen
     except ProviderOutcomeUnknownError as unknown:
         return outcome_unknown(intent, log, str(unknown), source=PaymentEvent.Source.CHECKOUT)
     return settle(intent.pk, result, log, source=PaymentEvent.Source.CHECKOUT)
+
+
+def charge_under_way(order_id: int) -> PaymentIntent | None:
+    """The order's attempt being charged or settled now, or that paid it, if any."""
+    return (
+        PaymentIntent.objects.filter(
+            order_id=order_id,
+            status__in=[IntentStatus.AUTHORIZING, IntentStatus.UNKNOWN, *CAPTURED],
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
 def remove_method(*, user: Any, method_id: Any) -> StoredPaymentMethod:

@@ -297,6 +297,8 @@ def refuse(
         provider_payment_id=result.provider_payment_id[:100] or intent.provider_payment_id,
         capture_id=result.capture_id[:100],
         failure_code=reason,
+        # What the cancel needs to name the payment (KakaoPay: the CID that charged it).
+        provider_data={**intent.provider_data, **dict(result.data)},
     )
     publish(
         PaymentRefused(
