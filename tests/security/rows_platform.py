@@ -114,6 +114,7 @@ ROWS: dict[str, list[str] | str] = {
         "tests/shop/test_middleware.py::test_a_garbage_forwarded_address_gives_no_ip",
     ],
     "AC-12": [
+        f"{_E2E}::test_refreshing_and_going_back_after_paying_pays_once",
         f"{_MY_ORDERS}::test_the_guest_link_opens_the_order_and_drops_the_token_from_the_address",
         "tests/security/test_headers.py::test_private_pages_are_never_stored_and_their_url_stays_here",
     ],
