@@ -42,6 +42,7 @@ ROWS: dict[str, list[str] | str] = {
         f"{PAY}/test_brandpay.py::test_a_registration_answer_naming_another_reference_saves_nothing",
     ],
     "PAY-04": [
+        f"{PAY}/test_brandpay_race_postgres.py::test_a_refused_one_click_charge_is_cancelled_under_the_subscription_cid",
         f"{PAY}/test_core_kakaopay.py::test_a_provider_that_charges_another_amount_is_cancelled_and_never_pays",
         f"{PAY}/test_core_naverpay.py::test_a_charge_of_another_amount_is_cancelled_at_naverpay",
         f"{PAY}/test_core_paypal.py::test_a_capture_of_another_amount_is_refunded_at_once_and_never_pays",
@@ -151,8 +152,10 @@ ROWS: dict[str, list[str] | str] = {
         f"{PAY}/test_brandpay.py::test_a_link_from_another_site_cannot_make_the_member_pay",
         f"{PAY}/test_brandpay.py::test_a_signed_link_is_for_its_own_order_only",
     ],
-    # Sequential double submits; no guard asks about an identical cart under a new key.
+    # No guard asks about an identical cart placed again as a new order within seconds.
     "BK-04": [
+        f"{PAY}/test_brandpay_race_postgres.py::test_a_one_click_start_sent_six_times_at_once_charges_once",
+        f"{PAY}/test_brandpay_race_postgres.py::test_a_refused_one_click_charge_is_cancelled_under_the_subscription_cid",
         f"{PAY}/test_brandpay.py::test_one_click_places_charges_and_lands_on_the_complete_page",
         f"{PAY}/test_naverpay_client.py::test_a_charge_for_the_same_intent_twice_charges_once",
         f"{PAY}/test_naverpay_client.py::test_a_repeated_brand_pay_confirm_registers_and_charges_once",
