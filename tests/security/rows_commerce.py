@@ -218,6 +218,7 @@ ROWS: dict[str, list[str] | str] = {
     "INV-02": "not covered: the rush runs on threads in one process against PostgreSQL; no test "
     "drives two app-server processes over HTTP",
     "INV-03": [
+        f"{SEC}/test_stock_lock_order_postgres.py::test_carts_of_the_same_items_in_opposite_order_are_all_placed",
         "tests/catalog/test_stock_postgres.py::test_orders_over_the_same_variants_in_opposite_order_never_deadlock",
     ],
     "INV-04": [
