@@ -214,3 +214,53 @@ def gate_export_actions(model_admin: Any, actions: dict[str, Any]) -> dict[str, 
         else (func, name, description)
         for name, (func, _name, description) in actions.items()
     }
+
+
+# --- The monthly review (안전성 확보조치 기준 제8조: check the records at least monthly) --------
+
+# An account that read more rows than this in a month is flagged for a closer look.
+BULK_READ_ROWS = 1000
+
+
+def month_bounds(month: str) -> tuple[Any, Any]:
+    """Return the local start of ``YYYY-MM`` and of the month after it."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    start = datetime.strptime(month, "%Y-%m").replace(tzinfo=timezone.get_current_timezone())
+    following = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    return start, following
+
+
+def monthly_report(month: str) -> list[dict[str, Any]]:
+    """Per account: pages viewed, downloads with their reasons, rows read, from which IPs."""
+    start, end = month_bounds(month)
+    records = PersonalDataAccess.objects.filter(created_at__gte=start, created_at__lt=end)
+    accounts: dict[tuple[Any, str], dict[str, Any]] = {}
+    for record in records.order_by("id").iterator():
+        key = (record.account_id, record.account_label)
+        row = accounts.setdefault(
+            key,
+            {
+                "account_id": record.account_id,
+                "account": record.account_label,
+                "vendor_id": record.vendor_id,
+                "views": 0,
+                "exports": 0,
+                "rows": 0,
+                "ips": set(),
+                "reasons": [],
+            },
+        )
+        row["views" if record.action == PersonalDataAccess.Action.VIEW else "exports"] += 1
+        row["rows"] += record.row_count
+        row["ips"].add(record.ip_address or "-")
+        if record.reason:
+            row["reasons"].append(record.reason)
+    report = []
+    for row in accounts.values():
+        row["ips"] = sorted(row["ips"])
+        row["flagged"] = row["rows"] > BULK_READ_ROWS
+        report.append(row)
+    return sorted(report, key=lambda row: (-row["rows"], row["account"]))

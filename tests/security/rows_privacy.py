@@ -35,6 +35,9 @@ ROWS: dict[str, list[str] | str] = {
         f"{_LOG}::test_the_log_is_listed_for_staff_and_cannot_be_changed_through_the_admin",
         f"{_LOG}::test_the_database_refuses_to_edit_or_delete_a_record",
         f"{_LOG}::test_every_admin_of_customer_data_logs_access",
+        f"{_LOG}::test_the_monthly_review_report_lists_each_account_with_its_reads_and_reasons",
+        f"{_LOG}::test_the_report_refuses_a_malformed_month",
+        f"{_LOG}::test_a_bulk_reader_is_flagged",
     ],
     # Deletion now is covered; the purge of the kept orders after five years is not built.
     "PRIV-03": [

@@ -6,6 +6,8 @@ reason for every download; the records cannot be edited or deleted.
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.contrib import admin
 from django.db import DatabaseError, transaction
@@ -275,3 +277,64 @@ def test_granting_and_revoking_staff_rights_is_in_the_append_only_audit_log(staf
     assert event.actor_id == staff_user.pk
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_the_monthly_review_report_lists_each_account_with_its_reads_and_reasons(
+    staff, staff_user, vendor
+):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    order = order_for(vendor)
+    staff.get(reverse("admin:orders_order_changelist"))
+    staff.post(
+        reverse("admin:orders_order_changelist"),
+        {
+            "action": "export_csv",
+            "_selected_action": [order.pk],
+            "index": "0",
+            "export_reason": "refund dispute",
+        },
+    )
+    month = timezone.localdate().strftime("%Y-%m")
+    out = io.StringIO()
+
+    call_command("personal_data_access_report", month=month, stdout=out)
+
+    text = out.getvalue()
+    assert f"Personal data access, {month}: 1 accounts" in text
+    assert f"{staff_user.email} (id {staff_user.pk}, vendor -): 1 views, 1 exports" in text
+    assert REMOTE_ADDR in text
+    assert "export reason: refund dispute" in text
+    previous = (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    empty = io.StringIO()
+    call_command("personal_data_access_report", month=previous, stdout=empty)
+    assert ": 0 accounts" in empty.getvalue()
+
+
+def test_the_report_refuses_a_malformed_month():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("personal_data_access_report", month="last tuesday")
+
+
+def test_a_bulk_reader_is_flagged(staff_user):
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    request = RequestFactory().get("/admin/accounts/user/")
+    request.user = staff_user
+    privacy.record_access(
+        request, action="export", model=User, object_ids=range(privacy.BULK_READ_ROWS + 1)
+    )
+
+    [row] = privacy.monthly_report(timezone.localdate().strftime("%Y-%m"))
+
+    assert row["flagged"]
+    assert row["rows"] == privacy.BULK_READ_ROWS + 1
+    assert PersonalDataAccess.objects.get().object_ids[-1] == privacy.MAX_RECORDED_IDS - 1
