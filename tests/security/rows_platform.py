@@ -108,6 +108,8 @@ ROWS: dict[str, list[str] | str] = {
         "tests/vendors/test_sellercenter_access.py::test_an_inactive_membership_is_refused",
     ],
     "AC-11": [
+        f"{_AUTH}::test_behind_the_proxy_one_guessers_failures_do_not_lock_out_other_shoppers",
+        f"{_AUTH}::test_a_spoofed_forwarded_for_does_not_give_a_guesser_fresh_tries",
         "tests/shop/test_middleware.py::test_forwarded_for_is_ignored_without_trusted_proxies",
         "tests/shop/test_middleware.py::test_only_the_trusted_hop_of_forwarded_for_counts",
         "tests/shop/test_middleware.py::test_two_trusted_proxies_take_the_second_address_from_the_right",
@@ -154,6 +156,7 @@ ROWS: dict[str, list[str] | str] = {
         f"{_AUTH}::test_failed_logins_from_one_address_are_throttled_across_accounts",
         f"{_AUTH}::test_a_concurrent_burst_of_guesses_gets_no_more_tries_than_the_limit",
         f"{_AUTH}::test_password_reset_requests_for_one_address_are_throttled",
+        f"{_AUTH}::test_behind_the_proxy_one_guessers_failures_do_not_lock_out_other_shoppers",
         f"{_ACCOUNTS_AUTH}::test_repeated_failed_logins_block_the_account_even_with_the_right_password",
         f"{_ACCOUNTS_AUTH}::test_the_login_block_is_per_account",
         "tests/promotions/test_views.py::test_code_attempts_are_rate_limited",

@@ -429,3 +429,63 @@ def test_a_wrong_password_and_an_unknown_address_get_the_same_login_answer(user)
     assert form_error_codes(known) == form_error_codes(unknown) == {"email_password_mismatch"}
     unknown_page = unknown.content.decode().replace("nobody@example.com", user.email)
     assert without_tokens(unknown_page) == without_tokens(known.content.decode())
+
+
+# --- AC-11 / AUTH-07: the login limiter behind the proxy -----------------------------------------
+
+PROXY = "10.0.0.2"  # nginx in front of the app: every request arrives from it
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_one_guessers_failures_do_not_lock_out_other_shoppers(settings, user):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for attempt in range(12):
+        login(
+            english_client(),
+            f"guess{attempt}@example.com",
+            "wrong",
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+
+    someone_else = login(
+        english_client(),
+        user.email,
+        PASSWORD,
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    the_guesser = login(
+        english_client(),
+        user.email,
+        PASSWORD,
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+
+    assert someone_else.status_code == 302  # signed in: the guesser's counter is not theirs
+    assert form_error_codes(the_guesser) == {"too_many_login_attempts"}
+
+
+@pytest.mark.django_db
+def test_a_spoofed_forwarded_for_does_not_give_a_guesser_fresh_tries(settings, user):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for attempt in range(10):
+        # The client writes any address it likes; nginx appends the real one last.
+        login(
+            english_client(),
+            f"guess{attempt}@example.com",
+            "wrong",
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}, 203.0.113.7",
+        )
+
+    response = login(
+        english_client(),
+        user.email,
+        PASSWORD,
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="192.0.2.200, 203.0.113.7",
+    )
+
+    assert form_error_codes(response) == {"too_many_login_attempts"}
