@@ -239,6 +239,7 @@ ROWS: dict[str, list[str] | str] = {
     "INP-08": [f"{_INPUT}::test_tasks_and_sessions_are_serialised_as_json_only"],
     # --- 5.8 Files ------------------------------------------------------------------------
     "FILE-01": [
+        f"{_UPLOAD}::test_an_upload_is_stored_under_a_random_name_whatever_it_was_called",
         f"{_MEDIA}::test_a_png_that_is_really_html_is_refused_naming_the_file",
         f"{_MEDIA}::test_an_svg_is_refused",
         f"{_MEDIA}::test_each_allowed_image_format_is_accepted_by_its_content",
@@ -266,6 +267,7 @@ ROWS: dict[str, list[str] | str] = {
         f"{_UPLOAD}::test_a_refused_upload_leaves_no_temporary_or_stored_file_and_names_no_path",
     ],
     "FILE-05": [
+        f"{_UPLOAD}::test_a_photos_location_and_camera_never_reach_its_renditions",
         "tests/catalog/test_media_processing.py::test_the_exif_orientation_is_applied_and_all_metadata_stripped",
     ],
     "FILE-06": "n/a: no download reflects a user-supplied file name; export names are built "

@@ -1,4 +1,4 @@
-"""Uploads crafted to reach a risky image decoder (FILE-02) or to leave files behind (FILE-04).
+"""Hostile uploads: risky decoders (FILE-02), names (FILE-01), leftovers (FILE-04), GPS (FILE-05).
 
 Pillow picks a decoder by the file's first bytes. FITS, EPS, PSD and the like have had
 exploitable parser bugs (GHSA-whj4-6x5x-4v2j), so an upload must never reach them: only
@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import html
 import io
+import re
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -20,6 +23,7 @@ from django.utils import translation
 from PIL import EpsImagePlugin, FitsImagePlugin, Image
 
 from catalog.media import processing
+from catalog.media import services as media_services
 from catalog.media.models import ProductMedia
 from catalog.media.validation import InvalidMediaError, detect_kind, validate_image
 from tests.catalog import media_files
@@ -108,3 +112,51 @@ def test_a_refused_upload_leaves_no_temporary_or_stored_file_and_names_no_path(s
     assert not ProductMedia.objects.exists()
     assert list(upload_dir.iterdir()) == []
     assert not media_dir.exists() or not any(path.is_file() for path in media_dir.rglob("*"))
+
+
+# --- FILE-01 / FILE-05: stored names and photo metadata -----------------------------------------
+
+
+def jpeg_with_gps() -> bytes:
+    """A real JPEG whose EXIF says where it was taken (Seoul City Hall) and by which phone."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (37.0, 33.0, 58.0), 3: "E", 4: (126.0, 58.0, 41.0)}  # GPS IFD
+    buffer = io.BytesIO()
+    media_files.picture(640, 480).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_upload_is_stored_under_a_random_name_whatever_it_was_called(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    product = ProductFactory()
+    png = media_files.image_bytes(300, 200, "PNG")
+
+    media = media_services.add_media(
+        product_id=product.pk, file=ContentFile(png, "../../../shell.php\r\n.png")
+    )
+
+    assert re.fullmatch(rf"catalog/originals/{product.pk}/[0-9a-f]{{32}}\.png", media.original.name)
+    assert (tmp_path / media.original.name).is_file()
+    assert not list(tmp_path.rglob("*shell*"))
+
+
+@pytest.mark.django_db
+def test_a_photos_location_and_camera_never_reach_its_renditions(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    original = jpeg_with_gps()
+    with Image.open(io.BytesIO(original)) as control:  # the control: the upload has them
+        assert control.getexif().get_ifd(0x8825)
+    stored = default_storage.save("reviews/originals/with-gps.jpg", ContentFile(original))
+
+    outcome = media_services.render_image(original=stored, name="photo.jpg", directory="r/1")
+
+    paths = [path for widths in outcome.renditions.values() for path in widths.values()]
+    assert paths
+    for path in paths:
+        data = (tmp_path / path).read_bytes()
+        assert b"PhoneMaker" not in data
+        with Image.open(io.BytesIO(data)) as rendition:
+            assert dict(rendition.getexif()) == {}
+            assert not rendition.getexif().get_ifd(0x8825)
