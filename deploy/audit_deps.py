@@ -1,11 +1,13 @@
 # ruff: noqa: T201  (a command-line report: it prints)
 """Audit the pinned dependencies for known vulnerabilities, honestly (``make audit``).
 
-pip-audit asks an advisory service (PyPI's JSON API, or OSV) about each pinned release.
-Where that service cannot be reached, or answers for none of the packages (a private
-mirror without the vulnerability API, as on the CI machine), pip-audit marks every
-package "could not be audited" and still prints "No known vulnerabilities found" with
-exit status 0. This script reads pip-audit's JSON instead and says which case it is:
+pip-audit resolves the pins, then asks an advisory service about each release: by
+default PyPI's JSON API (``https://pypi.org/pypi/<name>/<version>/json``). On the CI
+machine that URL answers 404 for every package (only a package mirror is reachable, and
+OSV's api.osv.dev not at all), so pip-audit marks each one "Dependency not found on PyPI
+and could not be audited", prints "No known vulnerabilities found" and exits 0: a clean
+report of an audit that checked nothing. This script reads pip-audit's JSON instead and
+says which case it is:
 
 * a known vulnerability not excepted  -> exit 1: CI fails;
 * an exception past its expiry date   -> exit 1: CI fails, review it again;
