@@ -233,6 +233,7 @@ ROWS: dict[str, list[str] | str] = {
         "tests/orders/test_admin.py::test_csv_export_of_selected_orders_is_audited_and_formula_safe",
     ],
     "INP-07": [
+        f"{_INPUT}::test_the_production_log_format_keeps_a_forged_line_inside_one_record",
         "tests/shop/test_middleware.py::test_a_malicious_request_id_is_replaced",
         "tests/shop/test_middleware.py::test_json_log_format_writes_one_object_per_line_with_the_request_id",
     ],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import logging
 import re
 import zipfile
 from pathlib import Path
@@ -13,6 +15,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from pythonjsonlogger.json import JsonFormatter
 
 from catalog.importexport.formats import FileRefusedError, read_table
 from notifications import services as notification_services
@@ -214,3 +217,23 @@ def test_staff_cannot_save_a_text_that_loads_libraries_or_other_templates(staff_
     assert "email_body" in response.context["adminform"].form.errors
     template.refresh_from_db()
     assert template.email_body != source
+
+
+# --- INP-07: CR/LF and terminal escapes cannot forge log lines ---------------------------------
+
+
+def test_the_production_log_format_keeps_a_forged_line_inside_one_record(settings):
+    spec = settings.LOGGING["formatters"]["json"]
+    formatter = JsonFormatter(spec["fmt"], rename_fields=spec["rename_fields"])
+    hostile = "kim@example.com\r\n2026-01-01 INFO admin signed in\x1b[2J"
+    record = logging.LogRecord(
+        "shop.test", logging.WARNING, __file__, 1, "login %s", (hostile,), None
+    )
+    record.request_id = "-"
+
+    line = formatter.format(record)
+
+    assert "\n" not in line
+    assert "\r" not in line
+    assert "\x1b" not in line
+    assert json.loads(line)["message"] == f"login {hostile}"  # kept, but escaped
