@@ -71,15 +71,24 @@ def test_without_the_policy_the_same_script_runs(page, unsanitized_product):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/search/?q=mug", "/cart/", "/accounts/login/", "/admin/login/", "/api/docs/"]
+    "path",
+    [
+        "/",
+        "/search/?q=mug",
+        "{product}",
+        "/cart/",
+        "/accounts/login/",
+        "/admin/login/",
+        "/api/docs/",
+    ],
 )
 def test_the_shops_own_pages_break_no_rule_of_the_policy(page, path, page_errors):
     # The policy is strict enough to block an injection and loose enough for our pages:
     # htmx, Swagger UI and the admin load their scripts and styles without a violation.
-    ProductFactory(name="Plain mug", slug="plain-mug")
+    product = ProductFactory(name="Plain mug", slug="plain-mug")
     page.add_init_script(RECORD_VIOLATIONS)
 
-    response = page.goto(path)
+    response = page.goto(path.format(product=f"/p/{product.pk}/{product.slug}/"))
     page.wait_for_load_state("networkidle")
 
     assert response.status == 200
