@@ -56,14 +56,18 @@ def record_access(
     model: type[models.Model],
     object_ids: Iterable[Any],
     reason: str = "",
+    vendor_id: int | None = None,
 ) -> PersonalDataAccess:
-    """Write the one access record of this request: who, when, from where, whose rows, why."""
+    """Write the one access record of this request: who, when, from where, whose rows, why.
+
+    The vendor is the seller center's (``audit_vendor_id``) unless given (the seller API).
+    """
     user = request.user
     ids = [jsonable(pk) for pk in object_ids]
     return PersonalDataAccess.objects.create(
         account_id=user.pk,
         account_label=str(user)[:255],
-        vendor_id=getattr(request, "audit_vendor_id", None),
+        vendor_id=vendor_id or getattr(request, "audit_vendor_id", None),
         ip_address=getattr(request, "client_ip", None),
         action=action,
         model=model._meta.label,

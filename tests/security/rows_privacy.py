@@ -38,6 +38,7 @@ ROWS: dict[str, list[str] | str] = {
         f"{_LOG}::test_the_monthly_review_report_lists_each_account_with_its_reads_and_reasons",
         f"{_LOG}::test_the_report_refuses_a_malformed_month",
         f"{_LOG}::test_a_bulk_reader_is_flagged",
+        f"{_LOG}::test_the_seller_api_records_the_buyer_contacts_it_returns",
     ],
     # Deletion now is covered; the purge of the kept orders after five years is not built.
     "PRIV-03": [

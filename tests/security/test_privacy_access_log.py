@@ -338,3 +338,27 @@ def test_a_bulk_reader_is_flagged(staff_user):
     assert row["flagged"]
     assert row["rows"] == privacy.BULK_READ_ROWS + 1
     assert PersonalDataAccess.objects.get().object_ids[-1] == privacy.MAX_RECORDED_IDS - 1
+
+
+def test_the_seller_api_records_the_buyer_contacts_it_returns(vendor):
+    from rest_framework.test import APIClient
+
+    from vendors.models import VendorMembership
+
+    membership = MembershipFactory(vendor=vendor, role=VendorMembership.Role.OWNER)
+    api = APIClient(REMOTE_ADDR=REMOTE_ADDR)
+    api.force_authenticate(membership.user)
+    part = order_for(vendor).shipments.get()
+
+    listed = api.get("/api/v1/seller/shipments/")
+    detail = api.get(f"/api/v1/seller/shipments/{part.pk}/")
+    missing = api.get("/api/v1/seller/shipments/999999/")
+
+    assert (listed.status_code, detail.status_code, missing.status_code) == (200, 200, 404)
+    records = list(PersonalDataAccess.objects.order_by("id"))
+    assert [(r.action, r.model, r.object_ids, r.vendor_id) for r in records] == [
+        ("view", "orders.VendorShipment", [part.pk], vendor.pk),
+        ("view", "orders.VendorShipment", [part.pk], vendor.pk),
+    ]  # nothing for the 404: no data was shown
+    assert {r.account_id for r in records} == {membership.user_id}
+    assert {r.ip_address for r in records} == {REMOTE_ADDR}

@@ -25,7 +25,11 @@ from orders.api.serializers import (
 )
 from orders.api.views.common import SELLER_ERRORS, SELLER_TAG, SELLER_WRITE_ERRORS, error
 from orders.models import Claim, VendorShipment
+from shop import privacy
 from shop.api import CursorPagination
+from shop.models import PersonalDataAccess
+
+VIEW = PersonalDataAccess.Action.VIEW
 
 
 class SellerView:
@@ -33,8 +37,11 @@ class SellerView:
 
 
 def seller_shipment(request: Request, shipment_id: int) -> Response:
-    shipment = selectors.get_shipment_for_vendor(
-        vendor_id=vendor_id_of(request), shipment_id=shipment_id
+    vendor_id = vendor_id_of(request)
+    shipment = selectors.get_shipment_for_vendor(vendor_id=vendor_id, shipment_id=shipment_id)
+    # The part carries the buyer's name, phone and address: a read of personal data.
+    privacy.record_access(
+        request, action=VIEW, model=VendorShipment, object_ids=[shipment.pk], vendor_id=vendor_id
     )
     return Response(SellerShipmentSerializer.represent(shipment))
 
@@ -66,6 +73,13 @@ class SellerShipmentListView(SellerView, generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
+        privacy.record_access(
+            request,
+            action=VIEW,
+            model=VendorShipment,
+            object_ids=[shipment.pk for shipment in page],
+            vendor_id=vendor_id_of(request),
+        )
         return self.get_paginated_response(
             [SellerShipmentSerializer.represent(shipment) for shipment in page]
         )
