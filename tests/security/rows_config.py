@@ -58,6 +58,9 @@ ROWS: dict[str, list[str] | str] = {
     "CFG-07": [
         f"{HEADERS}::test_production_mounts_no_emulator_debug_or_test_route",
         f"{SETTINGS}::test_production_runs_without_debug_sandbox_or_public_metrics",
+        "tests/shop/test_demo.py::test_demo_refuses_the_production_settings_module",
+        "tests/shop/test_demo.py::test_demo_refuses_to_run_without_the_sandbox",
+        "tests/shop/test_deploy_files.py::test_the_web_process_is_gunicorn_with_the_deploy_config",
     ],
     "INP-02": [
         "tests/e2e/test_csp.py::test_a_script_past_the_sanitizer_is_blocked_by_the_policy",
