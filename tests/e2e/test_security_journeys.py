@@ -4,7 +4,8 @@ E2E-01: after paying, the guest refreshes the return page and goes back and fort
 order, one KakaoPay approve. E2E-02: the order button is double-clicked; one order, one
 KakaoPay ready. E2E-03: a product page whose description, name and vendor name hold
 XSS payloads runs none of them: no dialog opens and no marker is set. E2E-04: the cart and
-checkout load scripts and frames from this shop only.
+checkout load scripts and frames from this shop only. The merchant admin and the seller
+center print the same hostile product as text.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from orders.models import Order
 from payments.emulators import state
 from payments.models import IntentStatus, PaymentIntent
 from shop.models import AuditEvent
+from tests.accounts.factories import UserFactory
 from tests.catalog.factories import ProductFactory, VariantFactory
-from tests.e2e.test_orders import add_to_cart, product_with_options
+from tests.e2e.test_orders import add_to_cart, product_with_options, sign_in
 from tests.shipping.factories import ShippingPolicyFactory
-from tests.vendors.factories import VendorFactory
+from tests.vendors.factories import MembershipFactory, VendorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -156,3 +158,33 @@ def test_cart_and_checkout_load_scripts_and_frames_from_this_shop_only(
     assert active, "the pages loaded nothing: the capture is broken"
     foreign = [(kind, url) for kind, url in active if not url.startswith(live_server.url + "/")]
     assert foreign == []
+
+
+def test_xss_payloads_never_run_in_the_merchant_admin_or_the_seller_center(
+    page, live_server, transactional_db
+):
+    """INP-01: the same hostile product, opened by staff and by its own vendor."""
+    vendor = VendorFactory(name="<img src=x onerror=window.__xss=8;alert('vendor')>")
+    product = ProductFactory(
+        vendor=vendor, name="<svg onload=window.__xss=9;alert(9)>", description="".join(PAYLOADS)
+    )
+    VariantFactory(product=product, stock=3)
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    seller = MembershipFactory(vendor=vendor).user
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    pages = {
+        staff: ["/admin/catalog/product/", f"/admin/catalog/product/{product.pk}/change/"],
+        seller: ["/seller/catalog/product/", f"/seller/catalog/product/{product.pk}/change/"],
+    }
+
+    for user, paths in pages.items():
+        page.context.clear_cookies()
+        sign_in(page, user.email, paths[0])
+        for path in paths:
+            page.goto(path)
+            expect(page.locator("body")).to_contain_text("svg onload")  # shown as text
+            page.wait_for_timeout(300)  # let any late onerror/onload fire
+            assert page.evaluate("window.__xss === undefined"), path
+
+    assert dialogs == []

@@ -201,6 +201,7 @@ ROWS: dict[str, list[str] | str] = {
     # --- 5.7 Input ------------------------------------------------------------------------
     "INP-01": [
         f"{_E2E}::test_xss_payloads_in_a_product_page_never_run",
+        f"{_E2E}::test_xss_payloads_never_run_in_the_merchant_admin_or_the_seller_center",
         "tests/catalog/test_services.py::test_description_loses_scripts_event_handlers_and_javascript_urls",
         "tests/catalog/test_services.py::test_update_sanitises_the_description_too",
         "tests/catalog/test_views.py::test_description_is_printed_sanitised_even_if_written_around_the_services",
@@ -329,7 +330,10 @@ ROWS: dict[str, list[str] | str] = {
         "tests/e2e/test_payment_kakaopay.py::test_guest_pays_a_two_vendor_order_with_kakaopay",
     ],
     "E2E-02": [f"{_E2E}::test_a_double_click_on_the_order_button_places_one_order"],
-    "E2E-03": [f"{_E2E}::test_xss_payloads_in_a_product_page_never_run"],
+    "E2E-03": [
+        f"{_E2E}::test_xss_payloads_in_a_product_page_never_run",
+        f"{_E2E}::test_xss_payloads_never_run_in_the_merchant_admin_or_the_seller_center",
+    ],
     "E2E-04": [f"{_E2E}::test_cart_and_checkout_load_scripts_and_frames_from_this_shop_only"],
     "E2E-05": "not covered: cancelling in the PSP window is tested over HTTP "
     "(tests/payments), not yet in the browser",
