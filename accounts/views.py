@@ -140,9 +140,19 @@ def identity_return(request: HttpRequest) -> HttpResponse:
     return redirect(_safe_next(request, pending.get("next")))
 
 
+# PortOne's browser SDK, which calls PortOne and frames the carrier's or PG's window,
+# whose host depends on the channel ([U] not tried against the live SDK from here). The
+# page shows nothing but its own json_script data, so a wider frame-src risks little.
+PORTONE_SDK_POLICY = {
+    "script-src": ["https://cdn.portone.io"],
+    "connect-src": ["https://*.portone.io"],
+    "frame-src": ["https:"],
+}
+
+
 @login_required
 @require_GET
-@csp_update({"script-src": ["https://cdn.portone.io"]})  # PortOne's browser SDK
+@csp_update(PORTONE_SDK_POLICY)
 def identity_sdk(request: HttpRequest, verification_id: str) -> HttpResponse:
     """Live mode: load PortOne's browser SDK, which opens the carriers' window."""
     pending = request.session.get(PENDING_KEY) or {}

@@ -65,6 +65,9 @@ ROWS: dict[str, list[str] | str] = {
     "INP-02": [
         "tests/e2e/test_csp.py::test_a_script_past_the_sanitizer_is_blocked_by_the_policy",
         "tests/e2e/test_csp.py::test_without_the_policy_the_same_script_runs",
+        "tests/e2e/test_csp.py::test_the_shops_own_pages_break_no_rule_of_the_policy",
+        f"{SEC}/test_csp_views.py::test_the_identity_window_page_may_load_portones_sdk",
+        f"{SEC}/test_csp_views.py::test_no_other_page_may_load_a_provider_sdk",
         f"{HEADERS}::test_every_page_has_a_strict_content_security_policy",
     ],
     "AUTH-10": [f"{HEADERS}::test_session_and_csrf_cookies_are_host_only_secure_and_same_site"],
