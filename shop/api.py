@@ -65,6 +65,12 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+class ThrottledErrorSerializer(ErrorSerializer):
+    """The error body of a throttled request (429), which also says when to retry."""
+
+    retry_after = serializers.FloatField(allow_null=True, help_text="Seconds to wait.")
+
+
 # DRF's CursorPagination answers 404 to a cursor it did not give out; every cursor-paged
 # list declares it (schemathesis found lists that did not).
 INVALID_CURSOR = {

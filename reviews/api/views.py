@@ -33,7 +33,7 @@ from reviews.api.serializers import (
     WriteReviewSerializer,
 )
 from reviews.models import Question, Review
-from shop.api import INVALID_CURSOR, CursorPagination, ErrorSerializer
+from shop.api import INVALID_CURSOR, CursorPagination, ErrorSerializer, ThrottledErrorSerializer
 from shop.exceptions import NotFoundError
 from vendors.models import Vendor
 
@@ -130,7 +130,10 @@ class ProductQuestionsView(APIView):
             400: error("Invalid or unknown fields, named."),
             **SIGNED_IN,
             **NOT_FOUND,
-            429: error("Too many questions in a short time (SHOP_PRODUCT_QUESTION_RATE_LIMIT)."),
+            429: OpenApiResponse(
+                ThrottledErrorSerializer,
+                description="Too many questions in a short time (SHOP_PRODUCT_QUESTION_RATE_LIMIT).",
+            ),
         },
         description="Ask the product's vendor; a secret question only you, the vendor and staff read.",
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -27,7 +27,7 @@ from orders.api.serializers import (
 )
 from orders.api.views.common import ORDER_NOT_FOUND, ORDERS_TAG, SIGNED_IN, TRANSITION, error
 from orders.models import Order
-from shop.api import INVALID_CURSOR, CursorPagination
+from shop.api import INVALID_CURSOR, CursorPagination, ThrottledErrorSerializer
 from shop.exceptions import NotFoundError
 
 
@@ -186,7 +186,10 @@ class OrderLookupView(APIView):
             200: OrderDetailSerializer,
             400: error("Neither a token nor both the e-mail and phone, or unknown fields."),
             404: error("No guest order matches (the same answer whatever was wrong)."),
-            429: error("Too many lookups from this address; retry_after says when."),
+            429: OpenApiResponse(
+                ThrottledErrorSerializer,
+                description="Too many lookups from this address; retry_after says when.",
+            ),
         },
         description=(
             "Guests: the order number with the token from checkout (optionally the e-mail or "
