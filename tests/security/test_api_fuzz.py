@@ -9,6 +9,7 @@ be refused. Examples are few and derandomized, so CI is deterministic and bounde
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +22,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
+from werkzeug.test import Client
 
 from tests.accounts.factories import AddressFactory, UserFactory
 from tests.catalog.factories import ProductFactory, VariantFactory
@@ -29,7 +31,26 @@ from tests.vendors.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 MAX_EXAMPLES = 12
-SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+APP = get_wsgi_application()
+
+
+def strict_schema() -> schemathesis.BaseSchema:
+    """Return the served schema with every response object closed (additionalProperties false).
+
+    A response field the schema does not name (a cost price, an internal note) then fails
+    response_schema_conformance instead of slipping through (AC-08).
+    """
+    served = Client(APP).get("/api/schema/", headers={"Accept": "application/json"})
+    raw = json.loads(served.get_data())
+    for name, component in raw["components"]["schemas"].items():
+        if not name.endswith("Request") and "properties" in component:
+            component.setdefault("additionalProperties", False)
+    schema = schemathesis.openapi.from_dict(raw)
+    schema.app = APP
+    return schema
+
+
+SCHEMA = strict_schema()
 SELLER_PREFIX = "/api/v1/seller/"
 
 
