@@ -9,6 +9,7 @@ payment: webhooks are hints, the provider's own answer to ``status`` decides.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -192,7 +193,8 @@ def find_intent(provider_code: str, notice: WebhookNotice) -> PaymentIntent | No
             return found
     if notice.merchant_reference:
         try:
-            return rows.filter(public_id=notice.merchant_reference).first()
-        except ValueError:
+            reference = uuid.UUID(str(notice.merchant_reference))
+        except ValueError:  # another shop's reference on the same PayPal account: not ours
             return None
+        return rows.filter(public_id=reference).first()
     return None

@@ -20,7 +20,9 @@ from orders.models import Order
 from payments import services
 from payments.emulators.paypal import send_webhook, set_fx_rate
 from payments.models import InboundWebhook, IntentStatus, PaymentEvent, PaymentIntent
+from payments.providers.paypal import PayPal
 from tests.payments.test_core_paypal import events, paypal_order, webhook_url
+from tests.payments.test_paypal_client import payment_request
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -95,3 +97,35 @@ def test_one_event_delivered_five_times_at_once_captures_once_and_pays_once(
     assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
     assert len(events("payments.PaymentCaptured", order_id=order.pk)) == 1
     assert len(events("orders.OrderPaid", order_id=order.pk)) == 1
+
+
+def test_a_genuine_webhook_about_someone_elses_paypal_order_pays_nothing_here(
+    paypal_emulator, live_server
+) -> None:
+    """WH-06: a PayPal order made elsewhere (another shop, an attacker paying 1 dollar).
+    Its webhook is genuine, so it is acknowledged, but it names no payment of ours:
+    nothing is captured, looked up or paid here."""
+    order = paypal_order()
+    start = services.start_payment(order_id=order.pk, provider_code="paypal")
+    theirs = PayPal().begin(
+        payment_request(merchant_reference="someone-elses-reference", amount=Decimal("1.00")),
+        record=lambda exchange: None,
+    )
+    paypal_emulator.approve(theirs.url)  # paid for at PayPal, but not our order
+
+    sent = send_webhook(
+        "CHECKOUT.ORDER.APPROVED", theirs.provider_payment_id, webhook_url(live_server)
+    )
+
+    assert sent["statuses"] == [200]
+    assert paypal_emulator.calls("capture") == 0  # their order is not ours to capture
+    intent = PaymentIntent.objects.get(pk=start.intent.pk)
+    assert intent.status == IntentStatus.PENDING_ACTION
+    assert (
+        intent.provider_payment_id
+        == start.intent.provider_payment_id
+        != (theirs.provider_payment_id)
+    )
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING_PAYMENT
+    assert not events("payments.PaymentCaptured")
+    assert not intent.events.filter(kind=PaymentEvent.Kind.WEBHOOK).exists()

@@ -270,6 +270,7 @@ ROWS: dict[str, list[str] | str] = {
     ],
     # A webhook is only a hint: the payment's state is read from PayPal, amounts checked.
     "WH-06": [
+        f"{PAY}/test_webhook_race_postgres.py::test_a_genuine_webhook_about_someone_elses_paypal_order_pays_nothing_here",
         f"{PAY}/test_core_paypal.py::test_a_verified_capture_webhook_reconciles_a_payment_whose_buyer_never_came_back",
         f"{PAY}/test_core_paypal.py::test_a_capture_of_another_amount_is_refunded_at_once_and_never_pays",
         f"{PAY}/test_paypal_client.py::test_a_signed_capture_webhook_names_the_order_and_the_reference",
