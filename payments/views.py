@@ -12,6 +12,7 @@ from typing import Any
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -193,7 +194,13 @@ def status(request: HttpRequest, public_id: Any) -> HttpResponse:
 def webhook(request: HttpRequest, provider: str) -> HttpResponse:
     headers = {key.lower(): value for key, value in request.headers.items()}
     try:
-        services.handle_webhook(provider_code=provider, headers=headers, body=request.body)
+        body = request.body
+    except RequestDataTooBig:  # no provider's notification is that big: say so, not 400
+        return JsonResponse(
+            {"code": "too_large", "message": "the webhook body is too large"}, status=413
+        )
+    try:
+        services.handle_webhook(provider_code=provider, headers=headers, body=body)
     except NotFoundError:
         return JsonResponse({"code": "not_found", "message": "unknown provider"}, status=404)
     except ProviderError as refused:

@@ -276,6 +276,9 @@ ROWS: dict[str, list[str] | str] = {
         f"{PAY}/test_paypal_client.py::test_a_signed_capture_webhook_names_the_order_and_the_reference",
     ],
     "WH-07": [
+        f"{SEC}/test_webhook_input.py::test_a_body_that_is_no_paypal_event_is_a_400",
+        f"{SEC}/test_webhook_input.py::test_a_body_without_paypals_headers_is_refused_unread",
+        f"{SEC}/test_webhook_input.py::test_a_five_megabyte_body_is_a_413",
         f"{PAY}/test_core_paypal.py::test_a_webhook_whose_first_delivery_failed_midway_is_processed_on_redelivery",
         f"{SHOP}/test_api_errors.py::test_body_over_the_upload_limit_is_413",
         f"{SHOP}/test_api_errors.py::test_malformed_json_is_a_parse_error",
