@@ -31,6 +31,7 @@ from payments.providers.base import (
     ProviderOutcomeUnknownError,
 )
 from payments.providers.registry import get_provider
+from payments.services import breaker
 from payments.services.ledger import CallLog, buyer_key_for, move
 from shop.events import publish
 from shop.money import quantize, vat_included
@@ -205,17 +206,25 @@ def send_to_provider(
     """Ask the provider where the buyer goes, and record it; ``unavailable`` is the
     message (with ``%(provider)s``) if the provider does not answer."""
     log = CallLog()
+    refusal = PaymentError(
+        PaymentErrorCode.PROVIDER_UNAVAILABLE,
+        unavailable % {"provider": provider.label},
+        status_code=503,
+    )
+    if breaker.is_open(provider.code):
+        # It kept failing just now: the buyer is told at once instead of after a timeout.
+        end_attempt(intent, log, code="circuit_open", message="not called: the breaker is open")
+        raise refusal
     try:
         next_action = provider.begin(request, record=log)
     except (ProviderError, ProviderOutcomeUnknownError) as failure:
         # Nothing can be charged before the buyer approves at the provider, and the buyer
         # never got its page: this attempt failed, whatever the provider did with it.
+        if getattr(failure, "retryable", True):  # a refusal of this request is no outage
+            breaker.record_failure(provider.code)
         end_attempt(intent, log, code=getattr(failure, "code", "no_answer"), message=str(failure))
-        raise PaymentError(
-            PaymentErrorCode.PROVIDER_UNAVAILABLE,
-            unavailable % {"provider": provider.label},
-            status_code=503,
-        ) from failure
+        raise refusal from failure
+    breaker.record_success(provider.code)
     with transaction.atomic():
         intent = PaymentIntent.objects.select_for_update().get(pk=intent.pk)
         log.write(intent, PaymentEvent.Source.CHECKOUT)

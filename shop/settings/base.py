@@ -606,6 +606,10 @@ PAYMENTS_PROVIDERS = env.list(
 # Connect fails fast (the provider never saw the call); an answer may take longer.
 PAYMENTS_CONNECT_TIMEOUT_SECONDS = env.float("SHOP_PAYMENTS_CONNECT_TIMEOUT_SECONDS", default=3.0)
 PAYMENTS_HTTP_TIMEOUT_SECONDS = env.float("SHOP_PAYMENTS_HTTP_TIMEOUT_SECONDS", default=15.0)
+# Checkout stops calling a provider after this many failures in a row, for this long, so
+# buyers are told at once to pick another method (payments/services/breaker.py, DEG-04).
+PAYMENTS_BREAKER_FAILURES = env.int("SHOP_PAYMENTS_BREAKER_FAILURES", default=5)
+PAYMENTS_BREAKER_OPEN_SECONDS = env.int("SHOP_PAYMENTS_BREAKER_OPEN_SECONDS", default=30)
 # Intents still unsettled after this many seconds are asked about by reconciliation.
 PAYMENTS_RECONCILE_AFTER_SECONDS = env.int("SHOP_PAYMENTS_RECONCILE_AFTER_SECONDS", default=120)
 # Brand-pay tokens are encrypted with this key (Fernet, urlsafe base64 of 32 bytes), never

@@ -29,15 +29,18 @@ ROWS: dict[str, list[str] | str] = {
         "tests/shop/test_health.py::test_healthz_fails_when_the_broker_refuses_connections",
     ],
     # Proven: the read timeout, the buyer's try-again message beside the other methods,
-    # reconciliation of a payment lost in a timeout, and connection refusals being
-    # "not sent" and retryable. No circuit breaker exists: each attempt waits for the
-    # timeout once. Ruff's S113 (the "S" rules) flags any requests/httpx call without one.
+    # reconciliation of a payment lost in a timeout, refused connections being "not sent"
+    # and retryable, and the circuit breaker (payments/services/breaker.py). Ruff's S113
+    # (the "S" rules) flags any requests/httpx call without a timeout.
     "DEG-04": [
         f"{PROVIDER}::test_a_silent_provider_at_checkout_ends_in_time_with_a_clear_try_again_message",
         f"{PROVIDER}::test_a_provider_silent_after_approving_is_reconciled_to_paid_by_the_job",
         "tests/payments/test_core_kakaopay.py::test_a_timeout_after_the_provider_approved_is_reconciled_to_paid",
         "tests/payments/test_kakaopay_client.py::test_a_provider_that_cannot_be_reached_is_unavailable_and_retryable",
         "tests/payments/test_paypal_client.py::test_a_refused_connection_means_not_sent",
+        "tests/payments/test_breaker.py::test_after_three_failures_checkout_stops_calling_the_provider_until_it_half_opens",
+        "tests/payments/test_breaker.py::test_a_failed_trial_call_opens_the_breaker_again_at_once",
+        "tests/payments/test_breaker.py::test_with_the_cache_down_the_breaker_stays_closed",
     ],
     "DEG-05": [
         f"{POSTGRES}::test_a_stopped_database_answers_a_fast_503_and_the_shop_recovers_without_restart",
