@@ -24,7 +24,7 @@ from payments import services
 from payments.emulators import state
 from payments.exceptions import PaymentError
 from payments.models import IntentStatus, PaymentEvent, PaymentIntent
-from payments.providers.base import ResultStatus
+from payments.providers.base import RefundRequest, ResultStatus
 from payments.providers.registry import get_provider
 from payments.services.ledger import ref_of
 from shop.models import AuditEvent
@@ -336,3 +336,46 @@ def test_random_carts_add_up_to_the_total_placed_and_asked_of_kakaopay(
     ready = start.intent.events.get(kind=PaymentEvent.Kind.CALL, operation="ready").request
     assert Decimal(str(ready["total_amount"])) == placed.total_amount
     assert Decimal(str(ready["tax_free_amount"])) == placed.tax_free_amount
+
+
+# --- REC-01: the provider refunded a payment we never recorded ------------------------------
+
+
+@over_http
+def test_a_payment_refunded_at_kakaopay_before_we_recorded_it_is_never_counted_paid(
+    kakaopay, settings
+) -> None:
+    settings.PAYMENTS_RECONCILE_AFTER_SECONDS = 0
+    settings.PAYMENTS_HTTP_TIMEOUT_SECONDS = 1.0
+    order = kakaopay_order("refunded-over-there")
+    start = services.start_payment(order_id=order.pk, provider_code="kakaopay")
+    params = kakaopay.approve(start.next_action.url)
+    kakaopay.fault("approve", "timeout_after_processing")  # KakaoPay took it; we never heard
+    intent = services.confirm_payment(public_id=start.intent.public_id, params=params)
+    assert intent.status == IntentStatus.UNKNOWN
+    intent.refresh_from_db()
+    # Meanwhile the merchant's staff refunded it in KakaoPay's own console.
+    get_provider("kakaopay").refund(
+        RefundRequest(
+            payment=ref_of(intent),
+            amount=intent.amount,
+            tax_free_amount=intent.tax_free_amount,
+            vat_amount=intent.vat_amount,
+            remaining_before=intent.amount,
+            idempotency_key="console-refund",
+        ),
+        record=lambda _: None,
+    )
+
+    settled = services.reconcile_payment(intent_id=intent.pk)
+    again = services.reconcile_payment(intent_id=intent.pk)
+
+    assert settled.status == again.status == IntentStatus.FAILED
+    assert settled.failure_code == "refunded_at_provider"
+    assert settled.captured_amount == 0
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING_PAYMENT
+    assert not events("payments.PaymentCaptured")
+    assert [payload["code"] for payload in events("payments.PaymentFailed")] == [
+        "refunded_at_provider"
+    ]
+    assert kakaopay.calls("approve") == 1  # never approved again
