@@ -5,7 +5,8 @@ order, one KakaoPay approve. E2E-02: the order button is double-clicked; one ord
 KakaoPay ready. E2E-03: a product page whose description, name and vendor name hold
 XSS payloads runs none of them: no dialog opens and no marker is set. E2E-04: the cart and
 checkout load scripts and frames from this shop only. The merchant admin and the seller
-center print the same hostile product as text.
+center print the same hostile product as text. E2E-05: a buyer who cancels at KakaoPay is
+charged nothing and pays the same order again.
 """
 
 from __future__ import annotations
@@ -188,3 +189,33 @@ def test_xss_payloads_never_run_in_the_merchant_admin_or_the_seller_center(
             assert page.evaluate("window.__xss === undefined"), path
 
     assert dialogs == []
+
+
+def test_cancelling_in_the_kakaopay_window_charges_nothing_and_the_guest_can_pay_again(
+    page, live_server, kakaopay_on_live_server, transactional_db
+):
+    """E2E-05: the buyer presses 취소 at KakaoPay; nothing is charged, the order waits."""
+    guest_at_checkout(page)
+    page.locator("button[name=action][value=place]").click()
+    expect(page).to_have_url(re.compile(r"/sandbox/kakaopay/pay/[^/]+/$"))
+
+    page.get_by_role("button", name="취소").click()
+
+    order = Order.objects.get()
+    expect(page).to_have_url(re.compile(rf"/payments/orders/{order.number}/pay/"))
+    assert state.calls("kakaopay", "approve") == 0
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING_PAYMENT
+    assert PaymentIntent.objects.get(order=order).status == IntentStatus.CANCELLED
+
+    page.locator("main form button[type=submit]").click()  # pay again, same order
+    expect(page).to_have_url(re.compile(r"/sandbox/kakaopay/pay/[^/]+/$"))
+    page.get_by_role("button", name="결제하기").click()
+
+    expect(page).to_have_url(re.compile(rf"/orders/{order.number}/complete/$"))
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert Order.objects.count() == 1
+    assert state.calls("kakaopay", "approve") == 1
+    statuses = sorted(PaymentIntent.objects.filter(order=order).values_list("status", flat=True))
+    assert statuses == sorted([IntentStatus.CANCELLED, IntentStatus.PAID])

@@ -335,7 +335,8 @@ ROWS: dict[str, list[str] | str] = {
         f"{_E2E}::test_xss_payloads_never_run_in_the_merchant_admin_or_the_seller_center",
     ],
     "E2E-04": [f"{_E2E}::test_cart_and_checkout_load_scripts_and_frames_from_this_shop_only"],
-    "E2E-05": "not covered: cancelling in the PSP window is tested over HTTP "
-    "(tests/payments), not yet in the browser",
+    "E2E-05": [
+        f"{_E2E}::test_cancelling_in_the_kakaopay_window_charges_nothing_and_the_guest_can_pay_again",
+    ],
     "E2E-06": "not covered: no browser test lets the session expire mid-checkout",
 }
