@@ -462,10 +462,24 @@ def _site_object_id(route: Route, world: World) -> str:
     return str(row.pk) if row else "1"
 
 
-def url_of(route: Route, world: World) -> str:
+# Values that name no object, for the same request about a missing one.
+MISSING = {
+    "number": "NOSUCHORDER000000000",
+    "public_id": "00000000-0000-4000-8000-000000000000",
+}
+
+
+def url_of(route: Route, world: World, *, missing: bool = False) -> str:
     values = _kwarg_values(world)
     for name, kind in KWARG_OVERRIDES.get(route.key, {}).items():
         values[name] = world.objects[kind].pk
+    if missing:
+        values = {
+            name: MISSING.get(name, 987654321)
+            if isinstance(value, int) or name in MISSING
+            else value
+            for name, value in values.items()
+        }
     url = "/" + route.pattern
     for name in route.kwargs:
         if name == "object_id":
@@ -525,8 +539,8 @@ def verdict(
     if seller_page and (status == 302 or _shared_seller_page(route)):
         return None  # an unknown object's page goes to the index; shared pages are read-only
     if status == 400 and method != "get":
-        # The empty body is refused before the lookup, for A's id as for a missing one;
-        # the snapshot after the request proves nothing changed.
+        # The empty body is refused before the lookup: _existence_oracle proves a missing
+        # id gets the same answer, and the snapshot after the request that nothing changed.
         return None
     return None if status in DENIED else f"{status}"
 
@@ -559,6 +573,8 @@ def _probe(route: Route, world: World) -> tuple[list[str], int]:
             response = _request(client, method, url)
             if problem := verdict(route, policy, who, method, response, world):
                 failures.append(f"{who} {method.upper()} {url} [{policy}]: {problem}")
+            elif oracle := _existence_oracle(client, method, route, response, world):
+                failures.append(f"{who} {method.upper()} {url} [{policy}]: {oracle}")
             # The admin sites refuse a stranger's GET before any view code runs; the rest
             # may write on any method (a provider return page does on GET).
             if not site_page and snapshot(world) != before:
@@ -567,6 +583,19 @@ def _probe(route: Route, world: World) -> tuple[list[str], int]:
     if site_page and snapshot(world) != before:
         failures.append(f"GET {url} [{policy}]: changed A's rows")
     return failures, len(world.intruders) * len(methods)
+
+
+def _existence_oracle(client: Client, method: str, route: Route, response: Any, world: World):
+    """Return a complaint when a refused write tells A's own object from a missing one.
+
+    Only for owned objects: that a public product exists is no secret.
+    """
+    if response.status_code != 400 or policy_of(route) not in (SHOPPER_OWNED, VENDOR):
+        return None
+    missing = _request(client, method, url_of(route, world, missing=True))
+    if missing.status_code == response.status_code:
+        return None
+    return f"400 for A's object but {missing.status_code} for a missing one"
 
 
 def test_no_intruder_reaches_any_non_public_route(capsys, record_property):
