@@ -21,8 +21,10 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.forms.models import model_to_dict
+from django.http import HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, path
+from django.urls.resolvers import RegexPattern
 
 from orders.models import Cart, CartLine, VendorShipment
 from payments.models import PaymentIntent, StoredPaymentMethod
@@ -643,3 +645,21 @@ def test_the_verdict_catches_a_leak_and_a_granted_page():
         route, SHOPPER, "shopper B", "get", Answer(200, b"victim-a@example.com"), world
     )
     assert verdict(route, SHOPPER_OWNED, "shopper B", "get", Answer(404), world) is None
+
+
+def _forgotten_view(request: Any, address_id: int) -> HttpResponse:
+    return HttpResponse("victim-a@example.com")  # no login, no owner check
+
+
+def test_a_forgotten_route_is_reported_unclassified_and_fails_the_matrix():
+    """The negative control: a new, unguarded route is caught both ways."""
+    urlconf = URLResolver(
+        RegexPattern(r"^/"), [path("my/forgotten/<int:address_id>/", _forgotten_view, name="oops")]
+    )
+    (route,) = _walk(urlconf)
+    world = World(None, None, {}, {}, ["victim-a@example.com"])
+
+    assert policy_of(route) is None  # test_every_route_has_a_reviewed_policy fails on it
+    response = _forgotten_view(None, address_id=1)
+    assert verdict(route, SHOPPER_OWNED, "anonymous", "get", response, world)
+    assert verdict(route, SHOPPER_OWNED, "shopper B", "get", response, world)
