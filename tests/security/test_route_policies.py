@@ -28,6 +28,7 @@ from django.urls.resolvers import RegexPattern
 
 from orders.models import Cart, CartLine, VendorShipment
 from payments.models import PaymentIntent, StoredPaymentMethod
+from shop import plugins
 from tests.accounts.factories import AddressFactory, UserFactory
 from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
 from tests.orders.factories import ClaimFactory, OrderFactory, VendorShipmentFactory
@@ -308,13 +309,32 @@ def all_routes() -> list[Route]:
     return list(_walk(get_resolver()))
 
 
+# The example plugins' routes (``make test`` installs them), reviewed like ours; checked
+# only when mounted, so a checkout without them does not see them as gone.
+PLUGIN_POLICIES = {
+    "tosspayments:success": REFERENCE,  # Toss sends the buyer back with our reference
+    "tosspayments:fail": REFERENCE,
+    "tosspayments:window": PUBLIC,  # opens Toss's SDK from the query; holds no data
+}
+
+
+# Where plugins mounted emulators: register_urls(sandbox=True) keeps them to sandbox mode.
+PLUGIN_SANDBOX_MOUNTS = tuple(
+    mount
+    for mount in (str(pattern.pattern) for pattern in plugins.url_patterns())
+    if mount.startswith("sandbox/")
+)
+
+
 def policy_of(route: Route) -> str | None:
     if route.key in SITE_PUBLIC:
         return PUBLIC
     for prefix, policy in SITE_PREFIXES.items():
         if route.pattern.startswith(prefix):
             return policy
-    return POLICIES.get(route.key)
+    if PLUGIN_SANDBOX_MOUNTS and route.pattern.startswith(PLUGIN_SANDBOX_MOUNTS):
+        return SANDBOX
+    return POLICIES.get(route.key) or PLUGIN_POLICIES.get(route.key)
 
 
 ROUTES = all_routes()
