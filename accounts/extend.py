@@ -1,9 +1,13 @@
-"""The public extension API of accounts: identity-verification providers (docs/extending.md).
+"""The public extension API of accounts (docs/extending.md).
 
-A provider subclasses ``IdentityProvider`` (``begin`` sends the member to the provider,
+Identity-verification providers: a provider subclasses ``IdentityProvider`` (``begin`` sends the member to the provider,
 ``fetch`` asks it server to server how the verification ended) and is offered with
 ``register_identity_provider`` from a plugin's ``AppConfig.ready``. Only the names in
 ``__all__`` are public.
+
+Personal data: an app or plugin that stores data about a member describes it with
+``PersonalDataSection`` and ``register_section`` in its own ``personal_data.py`` (found
+automatically), so "download my data" includes it and account deletion anonymises it.
 """
 
 from __future__ import annotations
@@ -17,16 +21,19 @@ from accounts.identity.base import (
     VerificationStatus,
     VerifiedPerson,
 )
+from accounts.personal_data import PersonalDataSection, register_section
 from shop import plugins
 
 __all__ = [
     "IdentityError",
     "IdentityProvider",
+    "PersonalDataSection",
     "VerificationResult",
     "VerificationStart",
     "VerificationStatus",
     "VerifiedPerson",
     "register_identity_provider",
+    "register_section",
 ]
 
 

@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 PLUGIN_GROUP = "shop.plugins"
 # The version of the public extension API (CHANGELOG.md). A minor version adds; a name
 # deprecated in one minor version keeps working, with a warning, until the next.
-API_VERSION = "1.0"
+API_VERSION = "1.1"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
