@@ -3,7 +3,7 @@
 The shop never asks for a card number (payments redirect to the providers, PCI DSS SAQ A)
 or a 주민등록번호 (PIPA 제24조의2), but a customer can still type one into a free-text
 field, and a log line can still carry a token. ``mask_free_text`` is applied to what
-customers write before it is stored (``FREE_TEXT_FIELDS``); ``mask_log_text`` to every
+customers write before it is stored (the fields each app names with ``mask_free_text_on``); ``mask_log_text`` to every
 log line and error report (``shop.logging``, ``shop.observability``).
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db.models import Model
 from django.db.models.signals import pre_save
 
 MASK = "*"
@@ -38,16 +39,6 @@ SECRET_PAIR = re.compile(
     re.IGNORECASE,
 )
 BEARER = re.compile(r"\b(Bearer|Basic|SECRET_KEY|KakaoAK)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
-
-# What customers write in free text, per model: masked before it is saved.
-FREE_TEXT_FIELDS: dict[str, tuple[str, ...]] = {
-    "accounts.Address": ("recipient", "detail_address"),
-    "orders.Order": ("delivery_memo", "detail_address", "depositor_name", "cancel_reason"),
-    "orders.Claim": ("reason",),
-    "orders.Refund": ("reason",),
-    "reviews.Review": ("text",),
-    "reviews.Question": ("text",),
-}
 
 
 def luhn_valid(digits: str) -> bool:
@@ -89,15 +80,17 @@ def mask_log_text(text: str) -> str:
     return mask_free_text(text)
 
 
-def mask_free_text_fields(sender: type, instance: Any, **_kwargs: Any) -> None:
-    """Mask card numbers and RRNs a customer typed into free text, before the row is saved."""
-    fields = FREE_TEXT_FIELDS.get(sender._meta.label)
-    if not fields:
-        return
-    for name in fields:
-        value = getattr(instance, name, None)
-        if isinstance(value, str) and value:
-            setattr(instance, name, mask_free_text(value))
+def mask_free_text_on(model: type[Model], *fields: str) -> None:
+    """Mask card numbers and RRNs customers type into ``fields`` of ``model`` before a save.
 
+    Each app names its own free-text fields from its ``AppConfig.ready``, so this module
+    never needs to know the models above it.
+    """
 
-pre_save.connect(mask_free_text_fields, dispatch_uid="shop.dlp.mask_free_text_fields")
+    def mask(sender: type[Model], instance: Model, **_kwargs: Any) -> None:
+        for name in fields:
+            value = getattr(instance, name, None)
+            if isinstance(value, str) and value:
+                setattr(instance, name, mask_free_text(value))
+
+    pre_save.connect(mask, sender=model, weak=False, dispatch_uid=f"shop.dlp.{model._meta.label}")

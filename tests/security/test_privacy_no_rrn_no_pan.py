@@ -24,7 +24,7 @@ from shop.dlp import luhn_valid, mask_free_text
 from tests.accounts.factories import AddressFactory
 from tests.orders.helpers import guest_cart, place, variant_of
 from tests.orders.test_views_checkout import fill_cart
-from tests.reviews.factories import QuestionFactory
+from tests.reviews.factories import QuestionFactory, ReviewFactory
 
 OUR_APPS = [
     "shop",
@@ -185,8 +185,8 @@ def test_the_checkout_page_never_asks_for_a_card(settings, live_server):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("factory", "field"),
-    [(AddressFactory, "detail_address"), (QuestionFactory, "text")],
-    ids=["address", "question"],
+    [(AddressFactory, "detail_address"), (QuestionFactory, "text"), (ReviewFactory, "text")],
+    ids=["address", "question", "review"],
 )
 def test_free_text_written_elsewhere_is_stored_masked(factory, field):
     row = factory(**{field: f"card {CARD.replace(' ', '')} / {RRN}"})
