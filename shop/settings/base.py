@@ -406,6 +406,9 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # links in e-mails use SITE
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# The old address hears of an e-mail or password change, so a takeover does not go unseen
+# (AUTH-06).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SESSION_REMEMBER = None
 # allauth counts attempts in the cache; with Redis this holds across processes.
 ACCOUNT_RATE_LIMITS = {

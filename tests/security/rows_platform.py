@@ -151,6 +151,7 @@ ROWS: dict[str, list[str] | str] = {
         f"{_AUTH}::test_a_wrong_password_at_reauthentication_adds_no_address",
         f"{_AUTH}::test_after_the_password_a_new_address_is_added_unverified_and_confirmed_by_mail",
         f"{_AUTH}::test_another_members_confirmation_link_verifies_nothing_for_them",
+        f"{_AUTH}::test_switching_the_sign_in_address_tells_the_old_address",
     ],
     "AUTH-07": [
         f"{_AUTH}::test_failed_logins_from_one_address_are_throttled_across_accounts",

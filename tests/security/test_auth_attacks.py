@@ -410,6 +410,22 @@ def test_after_the_password_a_new_address_is_added_unverified_and_confirmed_by_m
     ]
 
 
+@pytest.mark.django_db
+def test_switching_the_sign_in_address_tells_the_old_address(user):
+    old = user.email
+    EmailAddress.objects.create(user=user, email=old, primary=True, verified=True)
+    EmailAddress.objects.create(user=user, email="second@example.com", verified=True)
+    client = signed_in_client(user)
+    reauthenticate(client, PASSWORD)
+    mail.outbox.clear()
+
+    client.post(reverse("account_email"), {"email": "second@example.com", "action_primary": ""})
+
+    user.refresh_from_db()
+    assert user.email == "second@example.com"
+    assert [m.to for m in mail.outbox] == [[old]]  # a takeover does not go unseen
+
+
 # --- AUTH-04: probing which addresses have an account ------------------------------------------
 
 
