@@ -13,6 +13,10 @@ their outcome matters even when the provider is slow.
 
 The counts live in the cache, which every web process shares. If the cache is down the
 breaker stays closed, and each attempt is still bounded by the HTTP timeout.
+
+Written here rather than with pybreaker: its shared state needs a Redis client and a
+storage object of its own per breaker, while these few lines sit on the Django cache the
+web processes already share, and fail closed with it.
 """
 
 from __future__ import annotations
