@@ -16,7 +16,7 @@ breaker stays closed, and each attempt is still bounded by the HTTP timeout.
 
 Written here rather than with pybreaker: its shared state needs a Redis client and a
 storage object of its own per breaker, while these few lines sit on the Django cache the
-web processes already share, and fail closed with it.
+web processes already share, and let calls through when it is down.
 """
 
 from __future__ import annotations
