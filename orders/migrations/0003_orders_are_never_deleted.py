@@ -9,6 +9,8 @@ no trigger because its flush deletes rows one by one.
 
 from django.db import migrations
 
+from shop.migration_ops import postgresql_only
+
 TABLES = ("orders_order", "orders_orderline", "orders_refund")
 
 CREATE = """
@@ -31,17 +33,7 @@ DROP = "".join(
 ) + ("DROP FUNCTION IF EXISTS orders_never_deleted();\n")
 
 
-def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("orders", "0002_discounts_and_points")]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [postgresql_only(CREATE, DROP)]

@@ -7,6 +7,8 @@ gets no trigger because its flush deletes rows one by one.
 
 from django.db import migrations
 
+from shop.migration_ops import postgresql_only
+
 RECORDED = (
     "uuid, event_type, payload, actor_kind, actor_id, actor_label, actor_vendor_id, "
     "ip_address, request_id, subject_type, subject_id, subject_label, created_at"
@@ -37,17 +39,7 @@ DROP FUNCTION IF EXISTS shop_auditevent_append_only();
 """
 
 
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("shop", "0001_initial")]
 
-    operations = [migrations.RunPython(create_trigger, drop_trigger)]
+    operations = [postgresql_only(CREATE, DROP)]

@@ -9,6 +9,8 @@ rows one by one.
 
 from django.db import migrations
 
+from shop.migration_ops import postgresql_only
+
 RECORDED = "vendor_id, kind, amount, source_uuid, order_id, description, occurred_at, created_at"
 OLD = ", ".join(f"OLD.{column.strip()}" for column in RECORDED.split(","))
 NEW = ", ".join(f"NEW.{column.strip()}" for column in RECORDED.split(","))
@@ -36,17 +38,7 @@ DROP FUNCTION IF EXISTS vendors_settlemententry_append_only();
 """
 
 
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("vendors", "0001_initial")]
 
-    operations = [migrations.RunPython(create_trigger, drop_trigger)]
+    operations = [postgresql_only(CREATE, DROP)]
