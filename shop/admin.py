@@ -164,8 +164,21 @@ class ListenerRunInline(admin.TabularInline):
         return False
 
 
+class RecordAdminMixin:
+    """A record kept for audits or the law: read in the admin, never written there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(RecordAdminMixin, admin.ModelAdmin):
     """Read-only: the application never edits or deletes audit rows."""
 
     list_display = [
@@ -228,15 +241,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     def payload_pretty(self, obj: AuditEvent) -> str:
         text = json.dumps(obj.payload, ensure_ascii=False, indent=2, sort_keys=True)
         return format_html("<pre style='white-space:pre-wrap'>{}</pre>", text)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # --- Webhooks ---------------------------------------------------------------------------
@@ -329,7 +333,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(AuditedModelAdmin):
+class WebhookDeliveryAdmin(RecordAdminMixin, AuditedModelAdmin):
     """The delivery log: read-only, with each HTTP attempt; failed ones can be retried."""
 
     list_display = [
@@ -381,15 +385,6 @@ class WebhookDeliveryAdmin(AuditedModelAdmin):
     def has_retry_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("shop.change_webhookdelivery")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 class WebhookDeliveryInline(admin.TabularInline):
     """An audit event's webhook deliveries, on the event's page."""
@@ -409,7 +404,7 @@ AuditEventAdmin.inlines = [*AuditEventAdmin.inlines, WebhookDeliveryInline]
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(AuditedModelAdmin):
+class PersonalDataAccessAdmin(RecordAdminMixin, AuditedModelAdmin):
     """The personal-data access log for the monthly review: read-only, even for superusers."""
 
     personal_data = False  # accounts and IPs of staff, no customer's data
@@ -433,12 +428,3 @@ class PersonalDataAccessAdmin(AuditedModelAdmin):
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}  # no bulk delete
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
