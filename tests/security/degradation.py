@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import pytest
@@ -83,7 +83,24 @@ def stop_process(process: subprocess.Popen, *, sig: int = signal.SIGTERM) -> Non
         process.wait(timeout=5)
 
 
-class RedisServer:
+class Service:
+    """A process a test starts and stops; ``with`` stops it whatever the test did."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+class RedisServer(Service):
     """A throwaway ``redis-server`` without persistence: a stop loses every key."""
 
     def __init__(self) -> None:
@@ -207,7 +224,7 @@ def manage(env: Mapping[str, str], *args: str) -> None:
     )
 
 
-class AppServer:
+class AppServer(Service):
     """The shop under gunicorn (sync workers, as in production) on a free port."""
 
     def __init__(self, env: Mapping[str, str], *, workers: int = 2, log: Path) -> None:
@@ -255,7 +272,7 @@ class AppServer:
             self.process = None
 
 
-class CeleryWorker:
+class CeleryWorker(Service):
     """A Celery worker process on both queues, as the Procfile runs it."""
 
     def __init__(self, env: Mapping[str, str], *, log: Path) -> None:

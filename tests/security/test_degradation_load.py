@@ -42,12 +42,10 @@ def shop(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Ite
         pytest.skip("the app processes share the test database: needs PostgreSQL")
     parts = urlsplit(f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}")
     env = app_env(DATABASE_URL=urlunsplit(parts._replace(path=f"/{database['NAME']}")))
-    server = AppServer(env, workers=4, log=tmp_path_factory.mktemp("load-app") / "gunicorn.log")
-    server.start()
-    try:
+    with AppServer(
+        env, workers=4, log=tmp_path_factory.mktemp("load-app") / "gunicorn.log"
+    ) as server:
         yield server.url
-    finally:
-        server.stop()
 
 
 class Shopper:

@@ -41,12 +41,8 @@ def cluster() -> Iterator[PostgresCluster]:
 def shop(cluster: PostgresCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # Persistent connections: the hard case, a pooled connection that died with the server.
     env = app_env(DATABASE_URL=cluster.url, DJANGO_CONN_MAX_AGE="60")
-    server = AppServer(env, log=Path(tmp_path_factory.mktemp("pg-app")) / "gunicorn.log")
-    server.start()
-    try:
+    with AppServer(env, log=Path(tmp_path_factory.mktemp("pg-app")) / "gunicorn.log") as server:
         yield server.url
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -45,16 +45,6 @@ BUYER_WAITS_AT_MOST_SECONDS = HTTP_TIMEOUT_SECONDS + 3
 
 
 @pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
 def app(
     django_db_setup: None, redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppServer]:
@@ -75,11 +65,8 @@ def app(
     server.env.update(
         SHOP_SITE_URL=server.url, SHOP_KAKAOPAY_BASE_URL=f"{server.url}/sandbox/kakaopay"
     )
-    server.start()
-    try:
+    with server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -42,16 +42,6 @@ DELIVERY_SECONDS = 60.0
 
 
 @pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
 def shop_env(
     django_db_setup: None, redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, str]:
@@ -73,22 +63,16 @@ def shop_env(
 
 @pytest.fixture(scope="module")
 def shop(shop_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = AppServer(shop_env, log=Path(tmp_path_factory.mktemp("redis-app")) / "gunicorn.log")
-    server.start()
-    try:
+    with AppServer(
+        shop_env, log=Path(tmp_path_factory.mktemp("redis-app")) / "gunicorn.log"
+    ) as server:
         yield server.url
-    finally:
-        server.stop()
 
 
 @pytest.fixture
 def worker(shop_env: dict[str, str], tmp_path: Path) -> Iterator[CeleryWorker]:
-    process = CeleryWorker(shop_env, log=tmp_path / "worker.log")
-    process.start()
-    try:
+    with CeleryWorker(shop_env, log=tmp_path / "worker.log") as process:
         yield process
-    finally:
-        process.stop()
 
 
 @pytest.fixture
