@@ -59,6 +59,7 @@ import queue
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -96,10 +97,15 @@ REDIS_URL = os.environ.get("BENCH_CHECKOUT_REDIS_URL", "redis://127.0.0.1:6379/1
 BASE = f"http://127.0.0.1:{PORT}"
 # run.py's helpers read these module globals when called.
 bench.PORT, bench.BASE, bench.DATABASE_URL = PORT, BASE, DATABASE_URL
+# Each order also goes out as a 알림톡 through the SENS emulator, served by a gunicorn of
+# its own: the worker makes the real HTTP call, and the provider's side is not the shop's
+# CPU. Without it the calls were refused and their retries kept the worker busy.
+EMULATOR_PORT = PORT + 1
 bench.ENV.update(
     DATABASE_URL=DATABASE_URL,
     REDIS_URL=REDIS_URL,
     EMAIL_URL="dummymail://",  # the worker sends each order's e-mail to nowhere
+    SHOP_SENS_BASE_URL=f"http://127.0.0.1:{EMULATOR_PORT}/sandbox/sens",
 )
 ROOT = bench.ROOT
 CORES = os.cpu_count() or 1
@@ -138,6 +144,9 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT))  # run as a script, so the project is not on the path yet
     django.setup()
+    from django.core.cache import cache
+
+    cache.clear()  # the bench's own Redis database: no task or session left by an older run
     fixture = build_fixture()
     bench.analyze()  # autovacuum is off here: fresh statistics for the tables earlier runs filled
     results: dict[str, Any] = {
@@ -157,10 +166,12 @@ def main() -> None:
     if http_flows:
         settings_dir = Path(tempfile.mkdtemp(prefix="bench-checkout-settings-"))
         worker = bench.start_worker()
+        emulator = start_emulator()
         server = None
-        try:  # the worker is stopped even when the server does not start
+        try:  # the worker and emulator are stopped even when the server does not start
             server = start_server(settings_dir)
             bench.wait_until_up()
+            bench.wait_until_up(base=f"http://127.0.0.1:{EMULATOR_PORT}")
             for flow in http_flows:
                 http_round(flow, 0, fixture, server, worker, stock=WARM_UP)
                 for number in range(1, ROUNDS + 1):
@@ -169,6 +180,7 @@ def main() -> None:
             if server is not None:
                 bench.stop(server)
             bench.stop(worker)
+            bench.stop(emulator)
             shutil.rmtree(settings_dir, ignore_errors=True)
         results["steps_in_process"] = {flow: step_costs(flow, fixture) for flow in http_flows}
     if "placement" in FLOWS:
@@ -184,6 +196,24 @@ def main() -> None:
 def start_server(settings_dir: Path) -> Any:
     """Start gunicorn as deployed: the catalog's read cache and page cache on."""
     return bench.start_gunicorn(settings_dir, cache_reads=True, cache_pages=True)
+
+
+def start_emulator() -> Any:
+    """Start the providers' emulators (SENS answers the 알림톡) on a gunicorn of their own."""
+    return subprocess.Popen(  # noqa: S603
+        [
+            str(bench.BIN / "gunicorn"),
+            "shop.wsgi",
+            "-w",
+            "1",
+            "-b",
+            f"127.0.0.1:{EMULATOR_PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=bench.ENV,
+    )
 
 
 # --- The product everyone wants ----------------------------------------------------------------

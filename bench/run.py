@@ -151,8 +151,18 @@ def main() -> None:
 
 
 def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    """Stop a server or worker: gracefully, then (a worker still finishing tasks) for good.
+
+    A Celery worker's warm shutdown waits for the tasks it is running, which a slow machine
+    may not finish in time; SIGQUIT is its cold shutdown, SIGKILL the last resort.
+    """
+    for sig, seconds in ((signal.SIGTERM, 30), (signal.SIGQUIT, 10), (signal.SIGKILL, 10)):
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=seconds)
+            return
+        except subprocess.TimeoutExpired:
+            print(f"  {Path(process.args[0]).name} did not stop on {sig.name}")
 
 
 def manage(*args: str) -> str:
@@ -270,11 +280,12 @@ def start_worker() -> subprocess.Popen:
     )
 
 
-def wait_until_up(timeout: float = 30.0) -> None:
+def wait_until_up(timeout: float = 30.0, *, base: str = "") -> None:
+    """Wait for the gunicorn at ``base`` (the bench's server by default) to answer."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{BASE}/livez", timeout=1).status_code == 200:
+            if httpx.get(f"{base or BASE}/livez", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
