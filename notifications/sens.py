@@ -18,6 +18,7 @@ import httpx
 from django.conf import settings
 
 from notifications.exceptions import DeliveryError
+from shop.http import tls_context
 
 LIVE_BASE_URL = "https://sens.apigw.ntruss.com"
 
@@ -62,7 +63,9 @@ def call(method: str, path: str, body: dict[str, Any] | None = None) -> dict[str
         connect=settings.NOTIFICATIONS_CONNECT_TIMEOUT_SECONDS,
     )
     try:
-        response = httpx.request(method, url, json=body, headers=headers, timeout=timeout)
+        response = httpx.request(
+            method, url, json=body, headers=headers, timeout=timeout, verify=tls_context()
+        )
     except httpx.HTTPError as error:
         raise DeliveryError("unreachable", str(error), retryable=True) from error
     try:

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from shop.dlp import mask_log_text
+from shop.http import tls_context
 
 TASK_FAILURE_LOGGER = "shop.alerts.task_failures"
 SEND_ALERT_TASK = "shop.tasks.send_alert"
@@ -169,7 +170,9 @@ def post_alert(text: str) -> None:
         return
     body = payload_for(text, url=url, kind=settings.ALERT_WEBHOOK_KIND)
     try:
-        response = httpx.post(url, json=body, timeout=settings.ALERT_TIMEOUT_SECONDS)
+        response = httpx.post(
+            url, json=body, timeout=settings.ALERT_TIMEOUT_SECONDS, verify=tls_context()
+        )
     except httpx.TransportError as exc:
         raise TransientAlertError(describe_exception(exc)) from exc
     if response.status_code == 429 or response.status_code >= 500:

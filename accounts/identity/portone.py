@@ -29,6 +29,7 @@ from accounts.identity.base import (
     VerificationStatus,
     VerifiedPerson,
 )
+from shop.http import tls_context
 
 LIVE_BASE_URL = "https://api.portone.io"
 STATUSES = {
@@ -84,6 +85,7 @@ class PortOneIdentity(IdentityProvider):
                 params={"storeId": settings.ACCOUNTS_PORTONE_STORE_ID},
                 headers=headers,
                 timeout=timeout(),
+                verify=tls_context(),
             )
         except httpx.HTTPError as failure:
             raise IdentityError(f"PortOne could not be reached: {failure}") from failure

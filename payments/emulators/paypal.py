@@ -57,6 +57,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from payments.emulators import state
 from payments.providers.http import timeout
+from shop.http import tls_context
 
 PROVIDER = "paypal"
 TOKEN_SECONDS = 32400
@@ -972,7 +973,7 @@ def send_webhook(event_type: str, order_id: str, target_url: str) -> dict[str, A
     body = json.dumps(event).encode()
     times = 2 if state.take_fault(PROVIDER, "webhook") == "duplicate_webhook" else 1
     statuses = []
-    with httpx.Client(timeout=timeout()) as client:
+    with httpx.Client(timeout=timeout(), verify=tls_context()) as client:
         for _ in range(times):
             statuses.append(client.post(target_url, content=body, headers=headers).status_code)
     return {"event": event, "headers": headers, "body": body, "statuses": statuses}

@@ -17,6 +17,7 @@ import httpx
 from django.conf import settings
 
 from payments.providers.base import Exchange, ProviderError, ProviderOutcomeUnknownError, Recorder
+from shop.http import tls_context
 
 REDACTED = "[redacted]"
 # Field and header names whose values never reach the ledger, logs or error reports:
@@ -96,7 +97,9 @@ def call(
     response: httpx.Response | None = None
     error = ""
     try:
-        with httpx.Client(timeout=timeout(), follow_redirects=False) as client:
+        with httpx.Client(
+            timeout=timeout(), follow_redirects=False, verify=tls_context()
+        ) as client:
             response = client.request(
                 method,
                 url,

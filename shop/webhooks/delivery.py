@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop.events import Event, publish
+from shop.http import tls_context
 from shop.models import AuditEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from shop.webhooks.signing import sign
 from shop.webhooks.targets import Target, UnsafeTargetError, check_target
@@ -224,7 +225,9 @@ def _request(target: Target, headers: dict[str, str], body: bytes) -> tuple[int,
     # No redirects (a 3xx could point inside the network) and no proxy from the
     # environment (it would connect somewhere other than the checked address).
     with (
-        httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client,
+        httpx.Client(
+            timeout=timeout, follow_redirects=False, trust_env=False, verify=tls_context()
+        ) as client,
         client.stream(
             "POST", target.url, content=body, headers=headers, extensions=extensions
         ) as response,
