@@ -13,10 +13,12 @@ add-ons, text options and ready media: seven; and the category tree for the brea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import router
 from django.db.models import QuerySet
 from django.utils.html import json_script
 
@@ -24,7 +26,7 @@ from catalog.media.models import MediaKind, MediaStatus, ProductMedia
 from catalog.models import AddOn, OptionValue, Product, TextOption, Variant
 from catalog.notices import notice_fields
 from catalog.sanitize import clean_description
-from catalog.selectors import caching
+from catalog.selectors import caching, compiled
 from catalog.selectors.storefront import CategoryEntry, CategoryIndex, category_index
 from vendors.models import Vendor
 
@@ -119,43 +121,54 @@ def product_page(*, product_id: int) -> ProductPage | None:
     return caching.cached(caching.product_key(product_id), lambda: _build(product_id), local=True)
 
 
-def _build(product_id: int) -> ProductPage | None:
-    row = (
-        _visible(product_id)
-        .values(
-            "id",
-            "slug",
-            "name",
-            "summary",
-            "description",
-            "brand",
-            "price",
-            "status",
-            "is_tax_free",
-            "adult_only",
-            "vendor_id",
-            "shipping_policy_id",
-            "notice_type",
-            "notice",
-            *VENDOR_FIELDS,
-        )
-        .first()
+PRODUCT_VALUES = (
+    "id",
+    "slug",
+    "name",
+    "summary",
+    "description",
+    "brand",
+    "price",
+    "status",
+    "is_tax_free",
+    "adult_only",
+    "vendor_id",
+    "shipping_policy_id",
+    "notice_type",
+    "notice",
+    *VENDOR_FIELDS,
+)
+
+
+def _rows(name: str, build: Callable[[int], QuerySet[Any]], product_id: int) -> list[dict]:
+    """Return the rows of one of the page's reads, its SQL compiled once per process."""
+    return compiled.fetch_values(
+        build, ("product_page", name), router.db_for_read(Product), product_id
     )
-    if row is None:
+
+
+def _build(product_id: int) -> ProductPage | None:
+    found = _rows("product", lambda pk: _visible(pk).values(*PRODUCT_VALUES)[:1], product_id)
+    if not found:
         return None
+    row = found[0]
     vendor = {name.removeprefix("vendor__"): row.pop(name) for name in VENDOR_FIELDS}
     # Services sanitise on save; cleaning again here (once per cache miss) also covers
     # rows written around them, since the template prints this HTML as it is.
     row["description"] = clean_description(row["description"] or "")
     notice_type, notice = row.pop("notice_type"), row.pop("notice") or {}
+    links = Product.categories.through.objects
     page = ProductPage(
         **row,
         vendor=vendor,
-        category_ids=list(
-            Product.categories.through.objects.filter(product_id=product_id).values_list(
-                "category_id", flat=True
+        category_ids=[
+            link["category_id"]
+            for link in _rows(
+                "categories",
+                lambda pk: links.filter(product_id=pk).values("category_id"),
+                product_id,
             )
-        ),
+        ],
         notice=[
             (str(label), str(notice.get(key, "")))
             for key, label in notice_fields(notice_type).items()
@@ -181,22 +194,33 @@ def options_script(page: ProductPage) -> str:
 
 def _add_options(page: ProductPage) -> None:
     groups: dict[int, dict[str, Any]] = {}
-    values = (
-        OptionValue.objects.filter(group__product_id=page.id)
-        .order_by("group__position", "group_id", "position", "id")
-        .values_list("id", "value", "group_id", "group__name")
+    values = _rows(
+        "option_values",
+        lambda pk: (
+            OptionValue.objects.filter(group__product_id=pk)
+            .order_by("group__position", "group_id", "position", "id")
+            .values("id", "value", "group_id", "group__name")
+        ),
+        page.id,
     )
-    for value_id, value, group_id, group_name in values:
-        group = groups.setdefault(group_id, {"id": group_id, "name": group_name, "values": []})
-        group["values"].append({"id": value_id, "value": value})
+    for row in values:
+        group_id = row["group_id"]
+        group = groups.setdefault(
+            group_id, {"id": group_id, "name": row["group__name"], "values": []}
+        )
+        group["values"].append({"id": row["id"], "value": row["value"]})
     page.option_groups = list(groups.values())
     # One row per (variant, value): the value links come with the variants, not in a
     # query of their own (a variant without options has one row, value None).
     variants: dict[int, dict[str, Any]] = {}
-    rows = Variant.objects.filter(product_id=page.id, is_active=True).values_list(
-        "id", "label", "sku", "extra_price", "stock", "option_values__id"
+    rows = _rows(
+        "variants",
+        lambda pk: Variant.objects.filter(product_id=pk, is_active=True).values_list(
+            "id", "label", "sku", "extra_price", "stock", "option_values__id"
+        ),
+        page.id,
     )
-    for variant_id, label, sku, extra, stock, value_id in rows:
+    for variant_id, label, sku, extra, stock, value_id in map(dict.values, rows):
         variant = variants.get(variant_id)
         if variant is None:
             variant = variants[variant_id] = {
@@ -216,17 +240,29 @@ def _add_options(page: ProductPage) -> None:
 
 
 def _add_extras(page: ProductPage) -> None:
-    page.addons = [
-        {"id": pk, "name": name, "price": price, "stock": stock, "in_stock": stock > 0}
-        for pk, name, price, stock in AddOn.objects.filter(
-            product_id=page.id, is_active=True
-        ).values_list("id", "name", "price", "stock")
-    ]
+    addons = _rows(
+        "addons",
+        lambda pk: AddOn.objects.filter(product_id=pk, is_active=True).values(
+            "id", "name", "price", "stock"
+        ),
+        page.id,
+    )
+    page.addons = [{**addon, "in_stock": addon["stock"] > 0} for addon in addons]
+    options = _rows(
+        "text_options",
+        lambda pk: TextOption.objects.filter(product_id=pk).values(
+            "id", "label", "max_length", "is_required"
+        ),
+        page.id,
+    )
     page.text_options = [
-        {"id": pk, "label": label, "max_length": max_length, "required": required}
-        for pk, label, max_length, required in TextOption.objects.filter(
-            product_id=page.id
-        ).values_list("id", "label", "max_length", "is_required")
+        {
+            "id": row["id"],
+            "label": row["label"],
+            "max_length": row["max_length"],
+            "required": row["is_required"],
+        }
+        for row in options
     ]
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,10 +20,8 @@ from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from django.core.exceptions import EmptyResultSet
 from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
-from django.db import connections
 from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.dispatch import receiver
@@ -35,7 +31,7 @@ from django.urls.resolvers import RFC3986_SUBDELIMS
 from catalog.filters import DEFAULT_SORT, OPTION_SEPARATOR, SORT_ORDERINGS, in_category_subtree
 from catalog.media.models import MediaKind, MediaStatus, ProductMedia
 from catalog.models import Category, Product
-from catalog.selectors import caching
+from catalog.selectors import caching, compiled
 from shop.money import format_krw
 from vendors.models import Vendor
 
@@ -416,7 +412,7 @@ def keyset_page(
 
     ``sql_key``: a value that names ``rows`` exactly in this process (the same key, the
     same query), or None. With one, the page's SQL is compiled once per key, sort,
-    cursor and size and run again as it is (see ``_fetch_values``).
+    cursor and size and run again as it is (``catalog.selectors.compiled``).
     """
     if sort not in SORT_ORDERINGS:
         sort = DEFAULT_SORT
@@ -434,7 +430,7 @@ def keyset_page(
         return card_rows(beyond.order_by(*order))[: size + 1]
 
     key = None if sql_key is None else (sql_key, sort, position, size)
-    found = _fetch_values(page_rows, key, rows.db)
+    found = list(page_rows()) if key is None else compiled.fetch_values(page_rows, key, rows.db)
     more = len(found) > size
     found = found[:size]
     if backwards:
@@ -448,72 +444,6 @@ def keyset_page(
         if has_previous:
             page.previous_cursor = encode_cursor(sort, found[0], backwards=True)
     return page
-
-
-COMPILED_KEPT = 512  # compiled listing queries per process, least recently used out
-_compiled: OrderedDict[Hashable, tuple[str, tuple[Any, ...], list[str], list[Any]]] = OrderedDict()
-_compiled_lock = threading.Lock()
-
-
-def _fetch_values(
-    build: Callable[[], QuerySet[Product]], key: Hashable | None, alias: str
-) -> list[dict[str, Any]]:
-    """Return ``list(build())`` (a ``values()`` queryset): dicts of the rows, fresh from
-    the database every time.
-
-    With a ``key`` the SQL, its parameters, the column names and the converters are kept
-    per key, and the query runs again as compiled: building and compiling the listing's
-    queryset (its filters, the category EXISTS, the cover subquery) was 0.8 ms a page,
-    running it 0.4. What Django does with the rows is repeated here: the column names
-    of ``ValuesIterable``, the converters of ``SQLCompiler.results_iter``.
-    """
-    if key is None:
-        return list(build())
-    key = (alias, key)
-    with _compiled_lock:
-        compiled = _compiled.get(key)
-        if compiled is not None:
-            _compiled.move_to_end(key)
-    if compiled is None:
-        queryset = build()
-        query = queryset.query
-        compiler = query.get_compiler(using=alias)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            return []
-        if query.selected:
-            names = list(query.selected)
-        else:
-            names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        compiled = (sql, tuple(params), names, list(compiler.get_converters(fields).items()))
-        with _compiled_lock:
-            _compiled[key] = compiled
-            while len(_compiled) > COMPILED_KEPT:
-                _compiled.popitem(last=False)
-    sql, params, names, converters = compiled
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    found = []
-    for row in fetched:
-        if converters:
-            row = list(row)
-            for pos, (functions, expression) in converters:
-                value = row[pos]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[pos] = value
-        found.append(dict(zip(names, row, strict=True)))
-    return found
-
-
-@receiver(setting_changed)
-def _forget_compiled(**kwargs: Any) -> None:
-    with _compiled_lock:
-        _compiled.clear()  # a database or its options changed (tests)
 
 
 # --- Facets of a category ---------------------------------------------------------------------
