@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import router
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from catalog.media.models import MediaStatus
-from catalog.selectors import caching
+from catalog.selectors import caching, compiled
 from orders.models import OrderLine
 from reviews.models import Question, Review, ReviewPhoto, Visibility
 from vendors.models import VendorMembership
@@ -38,13 +39,27 @@ class RatingSummary:
         return f"{self.average:.1f}"
 
 
-def rating_summary(product_id: int) -> RatingSummary:
-    """One aggregate query over the product's visible reviews."""
+def _summary_rows(product_id: int) -> QuerySet[Review]:
     per_star = {f"s{star}": Count("pk", filter=Q(rating=star)) for star in range(1, 6)}
-    row = Review.objects.filter(product_id=product_id, visibility=Visibility.VISIBLE).aggregate(
-        count=Count("pk"), average=Avg("rating"), **per_star
+    return (
+        Review.objects.filter(product_id=product_id, visibility=Visibility.VISIBLE)
+        .values("product_id")
+        .annotate(count=Count("pk"), average=Avg("rating"), **per_star)
+        .order_by()
     )
-    count = row["count"]
+
+
+def rating_summary(product_id: int) -> RatingSummary:
+    """One aggregate query over the product's visible reviews (no row: no review yet).
+
+    Compiled once per process (``catalog.selectors.compiled``): building this aggregate
+    was a millisecond of an uncached product page, more than running it.
+    """
+    rows = compiled.fetch_values(
+        _summary_rows, "reviews:rating_summary", router.db_for_read(Review), product_id
+    )
+    row = rows[0] if rows else {}
+    count = row.get("count", 0)
     if not count:
         return RatingSummary()
     distribution = [
