@@ -2,8 +2,8 @@
 
 Runs on the same stack as ``bench/run.py`` (whose helpers it imports): PostgreSQL, Redis,
 gunicorn (2 sync workers, the catalog read cache on, as deployed) and a Celery worker
-(the outbox delivers ``OrderPlaced`` and sends its e-mail, to a dummy mail backend
-here), on a port of its own so that a ``run.py`` started beside it does not collide. It
+(the outbox delivers ``OrderPlaced``: its e-mail to a dummy mail backend, its 알림톡 over
+HTTP to the SENS emulator on a gunicorn of its own, BENCH_CHECKOUT_PORT + 1), on a port of its own so that a ``run.py`` started beside it does not collide. It
 builds its own vendor (with a shipping policy), product and single variant, and puts the
 stock back before every round. Each measurement runs BENCH_CHECKOUT_ROUNDS times, after
 an unrecorded warm-up round:
