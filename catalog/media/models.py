@@ -105,11 +105,7 @@ class ProductMedia(TimeStampedModel):
 
     def url(self, max_width: int | None = None, fmt: str = "webp") -> str:
         """Return the widest rendition no wider than ``max_width`` (any if none is), or ""."""
-        urls = self.image_urls(fmt)
-        if not urls:
-            return ""
-        fitting = [width for width in urls if max_width is None or width <= max_width]
-        return urls[max(fitting) if fitting else min(urls)]
+        return widest_within(self.image_urls(fmt), max_width)
 
     @property
     def video_url(self) -> str:
@@ -119,3 +115,12 @@ class ProductMedia(TimeStampedModel):
     @property
     def poster_url(self) -> str:
         return default_storage.url(self.poster) if self.is_ready and self.poster else ""
+
+
+def widest_within(urls: dict[int, str], max_width: int | None) -> str:
+    """Return the URL of the widest of ``urls`` ({width: url}) no wider than ``max_width``
+    (the narrowest if none fits, any if ``max_width`` is None), or "" when there is none."""
+    if not urls:
+        return ""
+    fitting = [width for width in urls if max_width is None or width <= max_width]
+    return urls[max(fitting) if fitting else min(urls)]

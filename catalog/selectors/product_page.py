@@ -22,7 +22,7 @@ from django.db import router
 from django.db.models import QuerySet
 from django.utils.html import json_script
 
-from catalog.media.models import MediaKind, MediaStatus, ProductMedia
+from catalog.media.models import MediaKind, MediaStatus, ProductMedia, widest_within
 from catalog.models import AddOn, OptionValue, Product, TextOption, Variant
 from catalog.notices import notice_fields
 from catalog.sanitize import clean_description
@@ -272,14 +272,16 @@ def _add_media(page: ProductPage) -> None:
     )
     for media in rows:
         if media.kind == MediaKind.IMAGE:
+            # Each format's URLs once: every url() and srcset() asked the storage again.
+            webp, jpeg = media.image_urls(), media.image_urls("jpeg")
             page.images.append(
                 {
                     "id": media.pk,
                     "variant_id": media.variant_id,
-                    "src": media.url(GALLERY_WIDTH),
-                    "thumb": media.url(THUMB_WIDTH),
-                    "srcset": media.srcset(),
-                    "fallback": media.url(GALLERY_WIDTH, fmt="jpeg"),
+                    "src": widest_within(webp, GALLERY_WIDTH),
+                    "thumb": widest_within(webp, THUMB_WIDTH),
+                    "srcset": ", ".join(f"{url} {width}w" for width, url in webp.items()),
+                    "fallback": widest_within(jpeg, GALLERY_WIDTH),
                     "alt": media.alt_text or page.name,
                     "width": media.width,
                     "height": media.height,
