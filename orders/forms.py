@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.forms.renderers import Jinja2
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -114,6 +115,11 @@ class CheckoutForm(forms.Form):
     offered (``payment_methods.choices_for``): the form is built for the country posted,
     or the initial one; changing it re-renders the form (htmx, or "recalculate").
     """
+
+    # Django's own Jinja2 renderer writes the same HTML as its template renderer (its own
+    # templates; only the whitespace differs) in less time: the checkout page went from
+    # 18.8 to 14.9 ms of CPU. Only this form: the admin's widgets have no Jinja2 templates.
+    default_renderer = Jinja2()
 
     orderer_name = forms.CharField(
         label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
