@@ -4,13 +4,11 @@ The product page prints its vendor's shipping summary, and ``shop.pagecache`` ke
 page until something it shows changes. The catalog cannot hear shipping's events (they
 are sibling apps), so shipping drops the kept pages itself, right after the change
 commits: cheap and repeatable, as ``in_process=True`` listeners must be. Policy edits
-are rare, so every kept page goes (a policy may be any vendor's default), and so do the
-fee summaries kept under the shipping generation (``shipping.cache``).
+are rare, so every kept page goes (a policy may be any vendor's default).
 """
 
 from __future__ import annotations
 
-from shipping import cache as shipping_cache
 from shipping.events import ShippingPolicyChanged, ShippingPolicyCreated, ShippingPolicyDeleted
 from shop import pagecache
 from shop.events import AdminObjectAdded, AdminObjectChanged, AdminObjectDeleted, listen
@@ -23,7 +21,6 @@ AdminEvent = AdminObjectAdded | AdminObjectChanged | AdminObjectDeleted
 @listen(ShippingPolicyChanged, in_process=True)
 @listen(ShippingPolicyDeleted, in_process=True)
 def forget_pages_after_policy_change(event: PolicyEvent) -> None:
-    shipping_cache.forget()
     pagecache.forget_pages()
 
 
@@ -33,5 +30,4 @@ def forget_pages_after_policy_change(event: PolicyEvent) -> None:
 def forget_pages_after_admin_edit(event: AdminEvent) -> None:
     """A policy or one of its rows (fee tiers, zones) edited in the admin."""
     if event.model.startswith("shipping."):
-        shipping_cache.forget()
         pagecache.forget_pages()

@@ -142,6 +142,16 @@ def forget_pages() -> None:
     cache.set(GENERATION, _new_token(), timeout=None)
 
 
+def generation() -> str | None:
+    """Return the token ``forget_pages()`` moves on (None when the cache does not answer).
+
+    What an app shows on the kept pages and also keeps itself (shipping's fee summary)
+    can be kept under this token too: the one change then drops both.
+    """
+    tokens = _tokens([GENERATION])
+    return tokens[0] if tokens else None
+
+
 # --- The view decorator -------------------------------------------------------------------------
 
 

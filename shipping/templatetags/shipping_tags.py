@@ -11,15 +11,18 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from shipping import cache
 from shipping.models import ShippingPolicy
+from shop import pagecache
 from shop.money import format_krw
 
 register = template.Library()
+
+SUMMARIES_KEPT = 1024  # fee summaries per process, least recently used out
 
 SUMMARY_FIELDS = (
     "id",
@@ -115,13 +118,15 @@ def shipping_summary(policy_id: int | None, vendor_id: int) -> PolicySummary | N
     """``{% shipping_summary product.shipping_policy_id product.vendor_id as shipping %}``.
 
     None when the vendor has no policy at all (the page then shows nothing rather than
-    a fee it cannot vouch for). Kept in the process under the shipping generation
-    (``shipping.cache``), which every policy change moves on; read fresh each time when
-    the storefront's read cache is off.
+    a fee it cannot vouch for). Kept in the process under the page cache's generation,
+    which ``shipping.listeners`` moves on at every policy change; read fresh each time
+    when the storefront's read cache is off or the cache does not answer.
     """
-    if not cache.enabled():
+    reads_cached = getattr(settings, "CATALOG_CACHE_READS", True)
+    generation = pagecache.generation() if reads_cached else None
+    if generation is None:
         return _summary(policy_id, vendor_id)
-    return _kept_summary(cache.generation(), policy_id, vendor_id, get_language())
+    return _kept_summary(generation, policy_id, vendor_id, get_language())
 
 
 def _summary(policy_id: int | None, vendor_id: int) -> PolicySummary | None:
@@ -129,7 +134,7 @@ def _summary(policy_id: int | None, vendor_id: int) -> PolicySummary | None:
     return summarize(policy) if policy is not None else None
 
 
-@lru_cache(maxsize=cache.SUMMARIES_KEPT)
+@lru_cache(maxsize=SUMMARIES_KEPT)
 def _kept_summary(
     generation: str, policy_id: int | None, vendor_id: int, language: str | None
 ) -> PolicySummary | None:

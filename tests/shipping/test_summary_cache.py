@@ -1,4 +1,4 @@
-"""The product page's shipping fee summary, kept per process under the shipping generation.
+"""The product page's shipping fee summary, kept per process under the page cache's generation.
 
 Rendered pages (the page cache off, the read cache on): the summary is read once, and
 a policy change shows on the very next request.
